@@ -1,0 +1,260 @@
+"""The Python API: `Assistant().ask(question)` runs question -> retrieval -> evidence -> gate -> model -> citations."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .citations import Verifier, add_markers, split_answer
+from .conflicts import Report, reports
+from .documents import load_folder
+from .embeddings import E5Embeddings
+from .evidence import EvidenceSelector
+from .generation import GenerationError, Generator
+from .index import Index, SyncReport
+from .language import detect_language, written_in
+from .llm import ModelUnavailable, make_chat_model
+from .prompts import messages as phrases
+from .query import Query, QuestionError, parse_query
+from .refusal import RefusalGate
+from .retrieval import Retriever
+from .schema import Answer, Citation, Evidence, ScoredChunk
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+History = Sequence[tuple[str, str]]
+_FOLLOW_UP_WORDS = 8
+
+
+@dataclass
+class _Draft:
+    """An answer being assembled: text pieces and the evidence each [n] points to."""
+
+    language: str
+    pieces: list[str] = field(default_factory=list)
+    cited: list[Evidence] = field(default_factory=list)
+
+    def number(self, ev: Evidence) -> int:
+        for n, known in enumerate(self.cited, start=1):
+            if known.sentence == ev.sentence:
+                return n
+        self.cited.append(ev)
+        return len(self.cited)
+
+    def add(self, text: str) -> str:
+        piece = (" " if self.pieces else "") + text
+        self.pieces.append(piece)
+        return piece
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+class Assistant:
+    """Answers questions about Hải Phòng from the indexed corpus, with verified citations."""
+
+    def __init__(self, settings: Settings | None = None, chat_model=None, sync: bool = True) -> None:
+        self.settings = settings or Settings()
+        self.embedder = E5Embeddings(threads=self.settings.n_threads)
+        self.index = Index(self.settings, self.embedder)
+        if sync:
+            self.sync()
+        self.retriever = Retriever(self.index, self.settings)
+        self.selector = EvidenceSelector(self.index, self.settings)
+        self.gate = RefusalGate(self.settings)
+        self.verifier = Verifier(self.embedder, self.settings.support_similarity)
+        self._chat_model = chat_model
+        self._generator: Generator | None = None
+
+    # ----- corpus ---------------------------------------------------------------------------
+    def sync(self, progress=None) -> SyncReport:
+        """Bring the index in line with the corpus folders (only changed documents are embedded)."""
+        docs = [d for folder in self.settings.corpus_dirs if Path(folder).is_dir() for d in load_folder(Path(folder))]
+        return self.index.sync(docs, progress=progress)
+
+    def retrieve(self, query: str, k: int = 5) -> list[ScoredChunk]:
+        """The top-k chunks for a query (no model): hybrid candidates reranked by their best sentence."""
+        parsed = parse_query(query, self.settings.max_question_tokens, self.settings.max_question_chars)
+        retrieval = self.retriever.search(parsed)
+        best: dict[str, float] = {}
+        for ev in self.selector.rank(retrieval):
+            best.setdefault(ev.sentence.chunk_id, ev.score)
+        return sorted(retrieval.chunks, key=lambda c: best.get(c.chunk.id, 0.0), reverse=True)[:k]
+
+    @property
+    def generator(self) -> Generator:
+        if self._generator is None:
+            self._generator = Generator(self._chat_model or make_chat_model(self.settings), self.settings.prompts_dir)
+        return self._generator
+
+    # ----- answering ------------------------------------------------------------------------
+    def ask(self, question: str, history: History | None = None) -> Answer:
+        """Answer one question; `history` holds earlier (user, assistant) turns for follow-ups."""
+        answer = None
+        for event in self.stream(question, history):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: History | None = None) -> Iterator[str | Answer]:
+        """Yield text deltas as verified sentences become available, then the final Answer."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        try:
+            query = parse_query(question, self.settings.max_question_tokens, self.settings.max_question_chars)
+        except QuestionError as exc:
+            text = str(exc)
+            yield text
+            yield Answer(text=text, refused=True, language=_guess_language(question), question=str(question)[:200])
+            return
+        search = self._standalone(query, history)
+        mark = time.perf_counter()
+        retrieval = self.retriever.search(search)
+        timings["retrieval"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        ranked = self.selector.rank(retrieval)
+        decision = self.gate.decide(search, ranked)
+        found = reports(search, ranked, self.settings.min_similarity)
+        timings["evidence"] = time.perf_counter() - mark
+        draft = _Draft(query.language)
+        words = phrases(self.settings.prompts_dir, query.language)
+        answer = Answer(text="", language=query.language, question=query.text, search_query=search.text)
+        if query.truncated:
+            answer.notice = f"Your question was shortened to {self.settings.max_question_tokens} tokens."
+        if not decision.answerable:
+            yield draft.add(self._refusal_text(words, retrieval.chunks))
+            answer.refused = True
+        else:
+            facts = self._facts(decision.support, found)
+            answer.evidence = facts
+            yield from self._generate(search, query, facts, draft, words, timings)
+            note = self._conflict_note(found, draft, words)
+            if note:
+                yield draft.add(note)
+        answer.text = draft.text
+        answer.citations = [self._citation(n, ev, retrieval.chunks) for n, ev in enumerate(draft.cited, start=1)]
+        timings["total"] = time.perf_counter() - started
+        answer.timings = timings
+        yield answer
+
+    def _standalone(self, query: Query, history: History | None) -> Query:
+        """A follow-up ('and how many projects?') is searched together with the previous question."""
+        if not history or len(query.text.split()) > _FOLLOW_UP_WORDS and query.language != "ko":
+            return query
+        if query.language == "ko" and len(query.text) > 25:
+            return query
+        previous = history[-1][0]
+        combined = f"{previous} {query.text}"
+        merged = parse_query(combined, self.settings.max_question_tokens * 2, self.settings.max_question_chars)
+        return Query(**{**merged.__dict__, "language": query.language, "text": combined})
+
+    def _facts(self, support: list[Evidence], found: list[Report]) -> list[Evidence]:
+        """Evidence for the model: the newest report of a changing figure first, never an older one."""
+        older = {r.evidence.sentence.source for r in found[1:]}
+        lead = [found[0].evidence] if found else []
+        rest = [ev for ev in support if ev.sentence.source not in older and ev not in lead]
+        return self.selector.select(lead + rest)
+
+    def _generate(
+        self, search: Query, query: Query, facts: list[Evidence], draft: _Draft, words: dict[str, str], timings: dict
+    ) -> Iterator[str]:
+        """Stream verified sentences of the model's answer; fall back to quoting the evidence."""
+        mark = time.perf_counter()
+        buffer = ""
+        emitted = 0
+        try:
+            prompt = self.generator.prompt(search.text, query.language, facts)
+            for delta in self.generator.stream(prompt):
+                if "first_token" not in timings:
+                    timings["first_token"] = time.perf_counter() - mark
+                buffer += delta
+                *complete, buffer = _cut(buffer)
+                for sentence in complete:
+                    piece = self._verified(sentence, facts, search.text, query.language, draft)
+                    if piece:
+                        emitted += 1
+                        yield draft.add(piece)
+            if buffer.strip():
+                piece = self._verified(buffer.strip(), facts, search.text, query.language, draft)
+                if piece:
+                    emitted += 1
+                    yield draft.add(piece)
+        except (GenerationError, ModelUnavailable) as exc:
+            log.warning("generation failed: %s", exc)
+            yield draft.add(words["model_down"].format(reason=str(exc)[:120]))
+            for ev in facts:
+                yield draft.add(_quote(ev, draft))
+            timings["generation"] = time.perf_counter() - mark
+            return
+        timings["generation"] = time.perf_counter() - mark
+        if not emitted:
+            yield draft.add(f"{words['quote']} {_quote(facts[0], draft)}")
+
+    def _verified(self, sentence: str, facts: list[Evidence], question: str, language: str, draft: _Draft) -> str:
+        """The sentence with its [n] markers if supported and in the right language, else ''."""
+        if sentence.rstrip().endswith("?") or not written_in(sentence, language):
+            return ""
+        check = self.verifier.check(sentence, facts, question)
+        if not check.supported:
+            log.info("dropped unsupported sentence %r: %s", sentence, check.reason)
+            return ""
+        return add_markers(sentence, [draft.number(facts[i]) for i in check.evidence])
+
+    def _conflict_note(self, found: list[Report], draft: _Draft, words: dict[str, str]) -> str:
+        """'Older reports differ: 14.2 bn (2025-05-20) [2]; ...' when sources disagree on the figure."""
+        if len(found) < 2:
+            return ""
+        newest = set(found[0].figures)
+        older = [r for r in found[1:] if set(r.figures) != newest]
+        if not older:
+            return ""
+        items = [
+            f"{', '.join(r.figures)} ({r.date or words['undated']}) [{draft.number(r.evidence)}]" for r in older
+        ]
+        lead_cited = any(c.sentence == found[0].evidence.sentence for c in draft.cited)
+        head = "" if lead_cited else (
+            f"{words['newest'].format(date=found[0].date or words['undated'])} "
+            f"{', '.join(found[0].figures)} [{draft.number(found[0].evidence)}]. "
+        )
+        return f"{head}{words['older']} " + "; ".join(items) + "."
+
+    def _refusal_text(self, words: dict[str, str], chunks: list[ScoredChunk]) -> str:
+        titles = list(dict.fromkeys(f"“{c.chunk.title}”" for c in chunks[:6]))[:3]
+        return f"{words['refusal']} {words['refusal_topics']} " + "; ".join(titles) + "."
+
+    def _citation(self, n: int, ev: Evidence, chunks: list[ScoredChunk]) -> Citation:
+        s = ev.sentence
+        chunk = next((c.chunk for c in chunks if c.chunk.id == s.chunk_id), None)
+        return Citation(
+            index=n,
+            source=s.source,
+            title=s.title,
+            date=s.date,
+            quote=s.text,
+            start=s.start,
+            end=s.end,
+            context=chunk.text if chunk else s.text,
+            context_start=chunk.start if chunk else s.start,
+        )
+
+
+def _cut(buffer: str) -> list[str]:
+    """Split off complete sentences; the last element is the unfinished rest."""
+    parts = re.split(r"(?<=[.!?。])\s+", buffer)
+    return parts
+
+
+def _quote(ev: Evidence, draft: _Draft) -> str:
+    return f"“{ev.sentence.text}” [{draft.number(ev)}]"
+
+
+def _guess_language(question: object) -> str:
+    text = question.decode("utf-8", "replace") if isinstance(question, bytes) else str(question)
+    language = detect_language(text)
+    return language if language in ("en", "vi", "ko") else "en"

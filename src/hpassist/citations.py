@@ -1,0 +1,104 @@
+"""Citations owned by the program: find the evidence behind each answer sentence, or drop the sentence.
+
+A sentence is supported when every figure in it appears in one cited evidence sentence, every name in
+it appears in that evidence or the question, and (when it states no figure) it is semantically close to
+that evidence. Unsupported sentences never reach the user.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .embeddings import E5Embeddings
+from .query import glossary
+from .schema import Evidence
+from .text import fold, quantities
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+_NAME = re.compile(r"(?<![\w$])[A-ZÀ-ỸĐ][\w'’-]*(?:\s+[A-ZÀ-ỸĐ][\w'’-]*)*")
+_MARKER = re.compile(r"\s*\[\d+\]")
+
+
+def split_answer(text: str) -> list[str]:
+    """Sentences of generated text (a trailing fragment counts as a sentence)."""
+    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+def add_markers(sentence: str, indices: list[int]) -> str:
+    """'Korea invested 15.4 bn.' + [1] -> 'Korea invested 15.4 bn [1].'"""
+    marks = "".join(f"[{i}]" for i in indices)
+    body = sentence.rstrip()
+    if body and body[-1] in ".!?。":
+        return f"{body[:-1]} {marks}{body[-1]}"
+    return f"{body} {marks}"
+
+
+def strip_markers(text: str) -> str:
+    return _MARKER.sub("", text)
+
+
+def _names(sentence: str) -> list[str]:
+    """Capitalised words and phrases, except the sentence's first word."""
+    found = []
+    for m in _NAME.finditer(sentence):
+        name = m.group(0)
+        if m.start() == 0:
+            name = name.split(maxsplit=1)[1] if " " in name else ""
+        if name:
+            found.append(name)
+    return found
+
+
+def _name_known(name: str, haystack: str) -> bool:
+    """A name is known if it, or a glossary synonym of it, occurs in the haystack."""
+    folded_name = fold(name)
+    if folded_name in haystack:
+        return True
+    for concept in glossary():
+        if any(fold(t) == folded_name for t in concept.terms):
+            return any(fold(t) in haystack for t in concept.terms)
+    return all(fold(w) in haystack for w in name.split() if len(w) > 3) and any(len(w) > 3 for w in name.split())
+
+
+@dataclass(frozen=True)
+class Check:
+    supported: bool
+    evidence: tuple[int, ...] = ()  # positions in the evidence list that back the sentence
+    reason: str = ""
+
+
+class Verifier:
+    """Checks generated sentences against the evidence they may cite."""
+
+    def __init__(self, embedder: E5Embeddings, support_similarity: float) -> None:
+        self.embedder = embedder
+        self.support_similarity = support_similarity
+
+    def check(self, sentence: str, evidence: list[Evidence], question: str) -> Check:
+        """Which evidence sentences back `sentence`, or why none does."""
+        if not evidence:
+            return Check(False, reason="no evidence")
+        figures = quantities(sentence)
+        texts = [e.sentence.text for e in evidence]
+        if figures:
+            holders = [i for i, t in enumerate(texts) if figures <= quantities(t)]
+            if not holders:
+                return Check(False, reason=f"figure(s) {sorted(figures)} not all in one evidence sentence")
+        else:
+            holders = list(range(len(texts)))
+        folded_question = fold(question)
+        for name in _names(sentence):
+            if not any(_name_known(name, fold(texts[i]) + " " + folded_question) for i in holders):
+                return Check(False, reason=f"name {name!r} not in evidence")
+        sims = self._similarities(sentence, [texts[i] for i in holders])
+        best = int(np.argmax(sims))
+        if not figures and sims[best] < self.support_similarity:
+            return Check(False, reason=f"not close to any evidence ({sims[best]:.2f})")
+        return Check(True, evidence=(holders[best],))
+
+    def _similarities(self, sentence: str, texts: list[str]) -> np.ndarray:
+        vectors = self.embedder.passages([sentence, *texts])
+        return vectors[1:] @ vectors[0]

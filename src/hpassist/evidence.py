@@ -1,0 +1,87 @@
+"""Pick the few sentences that bear on the question, so the model sees a short, relevant prompt.
+
+Each candidate sentence (from the top retrieved chunks) is scored by its dense similarity to the
+question, how many of the question's concepts and key words it contains, and, for "how much/how many"
+questions, whether it states a figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .index import Index
+from .query import Query
+from .retrieval import Retrieval
+from .schema import Evidence, Sentence
+from .settings import Settings
+from .text import fold
+from .tokens import count_tokens
+
+_FIGURE = re.compile(r"\d")
+COVERAGE_WEIGHT = 0.15
+FIGURE_WEIGHT = 0.04
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which of the question's concepts and key words a text contains."""
+
+    found: int
+    needed: int
+
+    @property
+    def share(self) -> float:
+        return self.found / self.needed if self.needed else 0.0
+
+
+def coverage(query: Query, text: str, topical_only: bool = False) -> Coverage:
+    """Count the question's concepts and key terms present in `text` (diacritic-insensitive)."""
+    folded = fold(text)
+    concepts = query.concepts if topical_only else query.all_concepts
+    found = sum(c.found_in(text) for c in concepts)
+    found += sum(re.search(rf"(?<!\w){re.escape(t)}", folded) is not None for t in query.key_terms)
+    return Coverage(found, len(concepts) + len(query.key_terms))
+
+
+class EvidenceSelector:
+    """Scores candidate sentences and keeps the best within a token budget."""
+
+    def __init__(self, index: Index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+
+    def rank(self, retrieval: Retrieval) -> list[Evidence]:
+        """All candidate sentences, best first."""
+        query = retrieval.query
+        ranked = []
+        seen: set[tuple[str, int]] = set()
+        for scored in retrieval.chunks:
+            chunk = scored.chunk
+            sims = (self.index.sentence_vectors(chunk) @ retrieval.vectors.T).max(axis=1)
+            for position, (span, sim) in enumerate(zip(chunk.sentences, sims)):
+                if (chunk.source, span.start) in seen:
+                    continue
+                seen.add((chunk.source, span.start))
+                text = chunk.sentence_text(position)
+                score = float(sim) + COVERAGE_WEIGHT * coverage(query, text).share
+                if query.asks_quantity and _FIGURE.search(text):
+                    score += FIGURE_WEIGHT
+                sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text)
+                ranked.append(Evidence(sentence, score, float(sim)))
+        return sorted(ranked, key=lambda e: e.score, reverse=True)
+
+    def select(self, ranked: list[Evidence]) -> list[Evidence]:
+        """The best sentences that fit the evidence budget (at least one)."""
+        chosen: list[Evidence] = []
+        used = 0
+        for ev in ranked[: self.settings.evidence_sentences * 3]:
+            n = count_tokens(ev.sentence.text)
+            full = len(chosen) >= self.settings.evidence_sentences
+            if chosen and (full or used + n > self.settings.evidence_token_budget):
+                continue
+            chosen.append(ev)
+            used += n
+        return chosen

@@ -1,0 +1,284 @@
+"""The searchable store: sentence embeddings in Chroma (on disk or a server) and a BM25 index over chunks.
+
+Chroma holds one record per sentence; chunks are rebuilt from their sentences, so Chroma is the single
+source of truth. Re-indexing is incremental and crash-safe: a document's new records are added first,
+then the collection's manifest (source -> content hash, one atomic metadata write) is switched to them,
+then the old records are deleted. Searches only see records named by the manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import bm25s
+import chromadb
+import numpy as np
+
+from .chunking import chunk_document
+from .embeddings import E5Embeddings
+from .schema import Chunk, Document, Span
+from .query import stopwords
+from .settings import Settings
+from .text import words
+
+log = logging.getLogger(__name__)
+_BATCH = 32
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be opened or updated; the message says how to fix it."""
+
+
+@dataclass
+class SyncReport:
+    """What one re-index run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    sentences_embedded: int = 0
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    chunk_id: str
+    position: int  # index of the sentence in its chunk
+    similarity: float
+
+
+def _sentence_id(chunk: Chunk, position: int) -> str:
+    return f"{chunk.doc_sha256[:16]}:{chunk.id}:{position}"
+
+
+def _keyword_tokens(text: str) -> list[str]:
+    return [w for w in words(text) if w not in stopwords()]
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma client: an HTTP client when `chroma_url` is set, else a persistent one under the data dir."""
+    chroma_settings = chromadb.config.Settings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        m = re.match(r"^(https?)://([^/:]+)(?::(\d+))?/?$", settings.chroma_url)
+        if not m:
+            raise IndexUnavailable(f"HPASSIST_CHROMA_URL={settings.chroma_url!r} is not a URL like http://127.0.0.1:8000")
+        scheme, host, port = m.groups()
+        try:
+            return chromadb.HttpClient(
+                host=host, port=int(port or 8000), ssl=scheme == "https", settings=chroma_settings
+            )
+        except Exception as exc:
+            raise IndexUnavailable(
+                f"Chroma server at {settings.chroma_url} is not reachable ({exc}). Start it or unset HPASSIST_CHROMA_URL."
+            ) from exc
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+    except Exception as exc:
+        raise IndexUnavailable(
+            f"The index at {settings.index_dir} cannot be opened ({exc}). "
+            f"Delete that folder and run `hpassist index` to rebuild it."
+        ) from exc
+
+
+class Index:
+    """Sentence vectors + chunk keywords for a set of Documents."""
+
+    def __init__(self, settings: Settings, embedder: E5Embeddings | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or E5Embeddings(threads=settings.n_threads)
+        self.client = open_client(settings)
+        try:
+            self.collection = self.client.get_or_create_collection(
+                settings.collection,
+                embedding_function=self.embedder,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except Exception as exc:
+            raise IndexUnavailable(
+                f"Collection {settings.collection!r} cannot be opened ({exc}). "
+                f"Delete {settings.index_dir} (or the collection on the server) and run `hpassist index`."
+            ) from exc
+        self._chunks: list[Chunk] | None = None
+        self._bm25: bm25s.BM25 | None = None
+
+    # ----- manifest -------------------------------------------------------------------------
+    def manifest(self) -> dict[str, Any]:
+        """The committed state: {"sources": {source: sha256}, "built_at": iso time}."""
+        raw = (self.collection.metadata or {}).get("manifest")
+        return json.loads(raw) if raw else {"sources": {}, "built_at": None}
+
+    def _commit(self, sources: dict[str, str]) -> None:
+        manifest = {"sources": sources, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.collection.modify(metadata={"manifest": json.dumps(manifest, sort_keys=True)})
+        self._chunks = None
+        self._bm25 = None
+
+    # ----- writing --------------------------------------------------------------------------
+    def sync(
+        self, documents: Iterable[Document], progress: Callable[[int, int, str], None] | None = None
+    ) -> SyncReport:
+        """Make the index hold exactly `documents`, embedding only what changed."""
+        docs = {d.source: d for d in documents}
+        committed = dict(self.manifest()["sources"])
+        report = SyncReport()
+        todo = [d for d in docs.values() if committed.get(d.source) != d.sha256]
+        report.unchanged = sorted(s for s, d in docs.items() if committed.get(s) == d.sha256)
+        total = sum(len(c.sentences) for d in todo for c in chunk_document(d, self.settings.chunk_tokens))
+        done = 0
+        for doc in todo:
+            chunks = chunk_document(doc, self.settings.chunk_tokens)
+            self._delete_records(doc.sha256, doc.source)  # leftovers of an interrupted run
+            for batch in _batches(self._records(doc, chunks), _BATCH):
+                vectors = self.embedder.passages([r["document"] for r in batch])
+                self.collection.add(
+                    ids=[r["id"] for r in batch],
+                    documents=[r["document"] for r in batch],
+                    metadatas=[r["metadata"] for r in batch],
+                    embeddings=vectors,
+                )
+                done += len(batch)
+                if progress:
+                    progress(done, total, doc.source)
+            report.sentences_embedded += sum(len(c.sentences) for c in chunks)
+            (report.updated if doc.source in committed else report.added).append(doc.source)
+            old = committed.get(doc.source)
+            committed[doc.source] = doc.sha256
+            self._commit(committed)
+            if old:
+                self._delete_records(old, doc.source)
+        for source in sorted(set(committed) - set(docs)):
+            old = committed.pop(source)
+            self._commit(committed)
+            self._delete_records(old, source)
+            report.removed.append(source)
+        if not todo and not report.removed and self.manifest()["built_at"] is None:
+            self._commit(committed)
+        return report
+
+    def _delete_records(self, sha: str, source: str) -> None:
+        self.collection.delete(where={"$and": [{"source": source}, {"sha": sha}]})
+
+    @staticmethod
+    def _records(doc: Document, chunks: list[Chunk]) -> list[dict[str, Any]]:
+        records = []
+        for number, chunk in enumerate(chunks):
+            for position, span in enumerate(chunk.sentences):
+                previous = chunk.sentences[position - 1] if position else None
+                gap = doc.raw[previous.end : span.start] if previous else ""
+                records.append(
+                    {
+                        "id": _sentence_id(chunk, position),
+                        "document": doc.text_of(span),
+                        "metadata": {
+                            "source": doc.source,
+                            "sha": doc.sha256,
+                            "title": doc.title,
+                            "date": doc.date or "",
+                            "language": doc.language,
+                            "chunk": number,
+                            "position": position,
+                            "start": span.start,
+                            "end": span.end,
+                            "sep": "\n" if "\n" in gap else ("" if not previous else " "),
+                        },
+                    }
+                )
+        return records
+
+    # ----- reading --------------------------------------------------------------------------
+    def _where_committed(self) -> dict[str, Any] | None:
+        shas = sorted(set(self.manifest()["sources"].values()))
+        if not shas:
+            return None
+        return {"sha": {"$in": shas}}
+
+    def chunks(self) -> list[Chunk]:
+        """All committed chunks, rebuilt from their sentence records."""
+        if self._chunks is None:
+            where = self._where_committed()
+            self._chunks = [] if where is None else _assemble(self.collection.get(where=where))
+        return self._chunks
+
+    def chunk_by_id(self) -> dict[str, Chunk]:
+        return {c.id: c for c in self.chunks()}
+
+    def is_empty(self) -> bool:
+        return not self.manifest()["sources"]
+
+    def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """BM25 over chunk texts (with titles): [(chunk_id, score)], best first."""
+        chunks = self.chunks()
+        tokens = _keyword_tokens(query)
+        if not chunks or not tokens:
+            return []
+        if self._bm25 is None:
+            self._bm25 = bm25s.BM25()
+            corpus = [_keyword_tokens(f"{c.title}\n{c.text}") for c in chunks]
+            self._bm25.index(corpus, show_progress=False)
+        results, scores = self._bm25.retrieve([tokens], k=min(k, len(chunks)), show_progress=False)
+        return [(chunks[i].id, float(s)) for i, s in zip(results[0], scores[0]) if s > 0]
+
+    def dense_search(self, query_vector: np.ndarray, k: int) -> list[SentenceHit]:
+        """Nearest sentences by cosine similarity, best first."""
+        where = self._where_committed()
+        if where is None:
+            return []
+        res = self.collection.query(
+            query_embeddings=[query_vector], n_results=k, where=where, include=["metadatas", "distances"]
+        )
+        return [
+            SentenceHit(_chunk_id(m), int(m["position"]), 1.0 - float(d))
+            for m, d in zip(res["metadatas"][0], res["distances"][0])
+        ]
+
+    def sentence_vectors(self, chunk: Chunk) -> np.ndarray:
+        """Stored embeddings of a chunk's sentences, in order."""
+        ids = [_sentence_id(chunk, i) for i in range(len(chunk.sentences))]
+        res = self.collection.get(ids=ids, include=["embeddings"])
+        order = {i: n for n, i in enumerate(res["ids"])}
+        return np.asarray([res["embeddings"][order[i]] for i in ids], dtype=np.float32)
+
+
+def _chunk_id(metadata: dict[str, Any]) -> str:
+    return f"{metadata['source']}#{metadata['chunk']}"
+
+
+def _assemble(records: dict[str, Any]) -> list[Chunk]:
+    """Group sentence records back into Chunks ordered by source and position."""
+    rows = sorted(
+        zip(records["documents"], records["metadatas"]),
+        key=lambda r: (r[1]["source"], r[1]["chunk"], r[1]["position"]),
+    )
+    grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for text, meta in rows:
+        grouped.setdefault(_chunk_id(meta), []).append((text, meta))
+    chunks = []
+    for chunk_id, sentences in grouped.items():
+        first = sentences[0][1]
+        chunks.append(
+            Chunk(
+                id=chunk_id,
+                source=first["source"],
+                title=first["title"],
+                date=first["date"] or None,
+                language=first["language"],
+                start=first["start"],
+                end=sentences[-1][1]["end"],
+                text="".join(m["sep"] + t for t, m in sentences),
+                sentences=tuple(Span(m["start"], m["end"]) for _, m in sentences),
+                doc_sha256=first["sha"],
+            )
+        )
+    return chunks
+
+
+def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

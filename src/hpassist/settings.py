@@ -1,0 +1,85 @@
+"""All settings in one object; every field can be overridden by an HPASSIST_* environment variable."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_ROOT.parent.parent
+
+
+def _default_corpus() -> list[Path]:
+    seeds = REPO_ROOT / "seeds"
+    return [seeds] if seeds.is_dir() else []
+
+
+class Settings(BaseSettings):
+    """HP Assist configuration. Example: HPASSIST_DATA_DIR=/srv/hpassist HPASSIST_LLM=openai."""
+
+    model_config = SettingsConfigDict(env_prefix="HPASSIST_", env_nested_delimiter="__", extra="ignore")
+
+    # Where things live
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("hpassist", appauthor=False)))
+    corpus_dirs: list[Path] = Field(default_factory=_default_corpus)
+    prompts_dir: Path = REPO_ROOT / "prompts"
+    collection: str = "hpassist"
+
+    # Chunking
+    chunk_tokens: int = 200
+    max_file_bytes: int = 20_000_000
+
+    # Retrieval
+    dense_k: int = 12
+    bm25_k: int = 12
+    rrf_k: int = 60
+    top_chunks: int = 8
+
+    # Evidence and refusal
+    evidence_sentences: int = 3
+    evidence_token_budget: int = 170
+    min_similarity: float = 0.80  # a supporting sentence must be at least this close to the question
+    min_similarity_unchecked: float = 0.87  # ...when none of the question's terms can be checked by keyword
+    support_similarity: float = 0.83  # an answer sentence without figures must be this close to its evidence
+
+    # Question limits
+    max_question_tokens: int = 120
+    max_question_chars: int = 4_000
+
+    # LLM
+    llm: Literal["local", "openai"] = "local"
+    model_sha256: str = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"  # the bundled GGUF
+    model_path: Path | None = None  # a GGUF of your own instead of the bundled one
+    model_path_sha256: str | None = None  # its SHA-256, checked before loading when given
+    n_threads: int = 2
+    n_ctx: int = 1024
+    max_tokens: int = 96
+    temperature: float = 0.0
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_model: str = "local"
+    openai_api_key: str = Field(default="", repr=False)
+    llm_timeout: float = 60.0
+
+    # Vector store
+    chroma_url: str | None = None  # e.g. http://127.0.0.1:8001 ; None = embedded on disk
+
+    # Web chat
+    host: str = "127.0.0.1"
+    port: int = 7860
+    share: bool = False
+    auth: str | None = Field(default=None, repr=False)  # "user:password"
+    concurrency: int = 1
+    max_queue: int = 32
+
+    @cached_property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @cached_property
+    def model_dir(self) -> Path:
+        return self.data_dir / "models"

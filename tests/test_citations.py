@@ -1,0 +1,55 @@
+"""The verifier catches figures and names the evidence does not hold."""
+
+import pytest
+
+from hpassist.citations import Verifier, add_markers, split_answer
+from hpassist.embeddings import E5Embeddings
+from hpassist.schema import Evidence, Sentence
+
+
+def _ev(text: str, source: str = "001_x.txt") -> Evidence:
+    return Evidence(Sentence("c#0", source, "t", "2026", 0, len(text), text), 1.0, 0.9)
+
+
+EVIDENCE = [
+    _ev("Hải Phòng hiện là điểm đến thu hút vốn đầu tư Hàn Quốc lớn với 320 dự án và tổng vốn đăng ký đầu tư lên tới hơn 15,4 tỷ USD."),
+    _ev("Lee Kyung Hee, vice chairman of KOCHAM Hải Phòng, recommended that the city enhance vocational training.", "000_x.txt"),
+]
+
+
+@pytest.fixture(scope="module")
+def verifier():
+    return Verifier(E5Embeddings(), support_similarity=0.83)
+
+
+def test_supported_figures_pass_and_point_to_their_evidence(verifier):
+    check = verifier.check("Korea has invested US$15.4 billion in 320 projects in Hai Phong.", EVIDENCE, "How much has Korea invested?")
+    assert check.supported and check.evidence == (0,)
+
+
+def test_unsupported_figure_is_caught(verifier):
+    check = verifier.check("Korea has invested US$17.5 billion in Hai Phong.", EVIDENCE, "How much?")
+    assert not check.supported and "figure" in check.reason
+
+
+def test_wrong_scale_is_caught(verifier):
+    assert not verifier.check("Korea invested 15.4 million USD.", EVIDENCE, "How much?").supported
+
+
+def test_invented_name_is_caught(verifier):
+    check = verifier.check("Samsung Electronics recommended vocational training.", EVIDENCE, "Who recommended training?")
+    assert not check.supported and "name" in check.reason
+
+
+def test_glossary_names_count_as_known(verifier):
+    assert verifier.check("Korea has 320 projects in Hai Phong.", EVIDENCE, "How many projects?").supported
+
+
+def test_unrelated_sentence_without_figures_is_caught(verifier):
+    check = verifier.check("The weather is sunny and warm all year.", EVIDENCE, "What is the weather?")
+    assert not check.supported
+
+
+def test_markers_and_split():
+    assert add_markers("Korea invested 15.4 bn.", [1, 3]) == "Korea invested 15.4 bn [1][3]."
+    assert split_answer("First one. Second one? Third") == ["First one.", "Second one?", "Third"]

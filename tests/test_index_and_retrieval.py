@@ -1,0 +1,78 @@
+"""The real hybrid index: persistence, incremental re-indexing, and retrieval on known questions."""
+
+import shutil
+
+import pytest
+
+from hpassist.documents import load_folder, parse_document
+from hpassist.index import Index
+from hpassist.query import parse_query
+from hpassist.retrieval import Retriever
+from hpassist.settings import Settings
+
+from hpassist.settings import REPO_ROOT
+
+SEEDS = REPO_ROOT / "seeds"
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        ("How much has Korea invested in Hai Phong?", "001"),
+        ("Hàn Quốc đã đầu tư bao nhiêu vào Hải Phòng?", "001"),
+        ("한국은 하이퐁에 얼마나 투자했나요?", "001"),
+        ("What is the occupancy rate of industrial parks in Hai Phong?", "004"),
+        ("What did Lee Kyung Hee recommend?", "000"),
+        ("How many industrial parks does Hai Phong plan to develop from 2020 to 2025?", "002"),
+        ("Đoàn công tác Hải Phòng đã làm việc với Seoul Startup Hub khi nào?", "003"),
+    ],
+)
+def test_known_questions_find_their_source(assistant, question, source):
+    found = [c.chunk.source[:3] for c in assistant.retrieve(question, k=8)]
+    assert source in found
+
+
+def test_reindex_is_incremental_and_follows_changes(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    settings = Settings(data_dir=tmp_path / "data", corpus_dirs=[corpus])
+    index = Index(settings)
+    first = index.sync(load_folder(corpus))
+    assert len(first.added) == 5 and first.sentences_embedded > 50
+    assert index.sync(load_folder(corpus)).sentences_embedded == 0  # nothing changed, nothing embedded
+
+    (corpus / "002_6f378ff92cb49c87.txt").unlink()
+    changed = corpus / "000_016a87d59e7f0adc.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nThe city also opened a new logistics centre in 2025.", encoding="utf-8")
+    report = Index(settings).sync(load_folder(corpus))  # a new process-like handle on the same store
+    assert report.removed == ["002_6f378ff92cb49c87.txt"]
+    assert report.updated == ["000_016a87d59e7f0adc.txt"]
+    assert report.sentences_embedded < first.sentences_embedded
+
+    reopened = Index(settings)
+    sources = {c.source for c in reopened.chunks()}
+    assert "002_6f378ff92cb49c87.txt" not in sources
+    assert any("logistics centre" in c.text for c in reopened.chunks())
+    hits = Retriever(reopened, settings).search(parse_query("new logistics centre", 120, 4000)).chunks
+    assert hits[0].chunk.source == "000_016a87d59e7f0adc.txt"
+    # no stale copies of the old version remain
+    assert reopened.collection.count() == sum(len(c.sentences) for c in reopened.chunks())
+
+
+def test_uncommitted_records_are_invisible(tmp_path):
+    """Records written by a run that died before committing are ignored by searches."""
+    settings = Settings(data_dir=tmp_path / "data", corpus_dirs=[SEEDS])
+    index = Index(settings)
+    index.sync(load_folder(SEEDS))
+    before = len(index.chunks())
+    ghost = parse_document("999_ghost.txt", "Một tài liệu viết dở về khu công nghiệp ma ở Hải Phòng với 999 dự án.")
+    records = index._records(ghost, __import__("hpassist.chunking", fromlist=["x"]).chunk_document(ghost, 200))
+    index.collection.add(
+        ids=[r["id"] for r in records],
+        documents=[r["document"] for r in records],
+        metadatas=[r["metadata"] for r in records],
+        embeddings=index.embedder.passages([r["document"] for r in records]),
+    )
+    fresh = Index(settings)
+    assert len(fresh.chunks()) == before
+    assert all(c.source != "999_ghost.txt" for c in fresh.chunks())

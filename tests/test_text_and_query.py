@@ -1,0 +1,60 @@
+"""Normalisation of figures and questions."""
+
+import pytest
+
+from hpassist.language import detect_language, written_in
+from hpassist.query import QuestionError, parse_query
+from hpassist.text import canonical_number, fold, quantities
+
+
+def test_fold():
+    assert fold("Hải Phòng ĐÀ NẴNG") == "hai phong da nang"
+
+
+@pytest.mark.parametrize("raw, canonical", [("15,4", "15.4"), ("14.2", "14.2"), ("6.100", "6100"), ("6,200", "6200"), ("320", "320")])
+def test_canonical_number(raw, canonical):
+    assert canonical_number(raw) == canonical
+
+
+def test_quantities_apply_scale_words():
+    assert quantities("15,4 tỷ USD") == quantities("US$15.4 billion") == {15.4e9}
+    assert quantities("12 million USD") != quantities("gần 12 tỷ USD")
+    assert quantities("154억 달러") == {15.4e9}
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [("How much has Korea invested?", "en"), ("Hàn Quốc đã đầu tư bao nhiêu?", "vi"), ("한국은 얼마나 투자했나요?", "ko"), ("Han Quoc dau tu bao nhieu", "vi"), ("中国投资多少", "zh")],
+)
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_written_in():
+    assert written_in("Korea has invested US$14.2 billion in Hải Phòng.", "en")
+    assert not written_in("Hàn Quốc đã đầu tư 15,4 tỷ USD vào Hải Phòng.", "en")
+    assert not written_in("Korea invested 15.4 billion.", "ko")
+
+
+def test_query_expansion_is_cross_lingual():
+    q = parse_query("How much has Korea invested in Hai Phong?", 120, 4000)
+    assert "Hàn Quốc" in q.pivot and "đầu tư" in q.pivot
+    assert q.asks_quantity and q.language == "en"
+    ko = parse_query("한국은 하이퐁에 얼마나 투자했나요?", 120, 4000)
+    assert ko.language == "ko" and "đầu tư" in ko.keywords
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "?", "😀😀😀", "\x00\x01", "12345"])
+def test_unusable_questions_get_a_clear_message(bad):
+    with pytest.raises(QuestionError, match="question"):
+        parse_query(bad, 120, 4000)
+
+
+def test_unsupported_script_is_declined_politely():
+    with pytest.raises(QuestionError, match="English, Vietnamese or Korean"):
+        parse_query("การลงทุนของเกาหลีในไฮฟองเป็นเท่าไร", 120, 4000)
+
+
+def test_huge_question_is_truncated_by_tokens():
+    q = parse_query("How much has Korea invested in Hai Phong? " * 5000, 120, 4000)
+    assert q.truncated and len(q.text) < 1000
