@@ -24,6 +24,7 @@ from .refusal import RefusalGate
 from .retrieval import Retriever
 from .schema import Answer, Citation, Evidence, ScoredChunk
 from .settings import Settings
+from .text import quantities
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]
@@ -66,7 +67,7 @@ class Assistant:
             self.sync()
         self.retriever = Retriever(self.index, self.settings)
         self.selector = EvidenceSelector(self.index, self.settings)
-        self.gate = RefusalGate(self.settings)
+        self.gate = RefusalGate(self.settings, self.index)
         self.verifier = Verifier(self.embedder, self.settings.support_similarity)
         self._chat_model = chat_model
         self._generator: Generator | None = None
@@ -207,22 +208,23 @@ class Assistant:
         return add_markers(sentence, [draft.number(facts[i]) for i in check.evidence])
 
     def _conflict_note(self, found: list[Report], draft: _Draft, words: dict[str, str]) -> str:
-        """'Older reports differ: 14.2 bn (2025-05-20) [2]; ...' when sources disagree on the figure."""
-        if len(found) < 2:
+        """Lead with the newest report when the answer does not state it yet, then name the older
+        reports that differ: 'Older reports differ: US$14.2 billion, 186 projects (2025-05-20) [2]; ...'."""
+        if not found:
             return ""
-        newest = set(found[0].figures)
-        older = [r for r in found[1:] if set(r.figures) != newest]
+        language = draft.language
+        newest = found[0]
+        stated = quantities(draft.text)
+        head = ""
+        if not {f.value for f in newest.figures} <= stated:
+            date = newest.date or words["undated"]
+            head = f"{words['newest'].format(date=date)} {newest.render(language)} [{draft.number(newest.evidence)}]."
+        values = {f.value for f in newest.figures}
+        older = [r for r in found[1:] if {f.value for f in r.figures} != values]
         if not older:
-            return ""
-        items = [
-            f"{', '.join(r.figures)} ({r.date or words['undated']}) [{draft.number(r.evidence)}]" for r in older
-        ]
-        lead_cited = any(c.sentence == found[0].evidence.sentence for c in draft.cited)
-        head = "" if lead_cited else (
-            f"{words['newest'].format(date=found[0].date or words['undated'])} "
-            f"{', '.join(found[0].figures)} [{draft.number(found[0].evidence)}]. "
-        )
-        return f"{head}{words['older']} " + "; ".join(items) + "."
+            return head
+        items = [f"{r.render(language)} ({r.date or words['undated']}) [{draft.number(r.evidence)}]" for r in older]
+        return " ".join(p for p in (head, f"{words['older']} " + "; ".join(items) + ".") if p)
 
     def _refusal_text(self, words: dict[str, str], chunks: list[ScoredChunk]) -> str:
         titles = list(dict.fromkeys(f"“{c.chunk.title}”" for c in chunks[:6]))[:3]

@@ -1,7 +1,9 @@
 """Figures that change over time: find each source's report of the asked quantity, newest first.
 
 Korean investment in Hải Phòng, for instance, is reported as US$10 bn (2023), 11.5 bn (2024),
-14.2 bn (2025) and 15.4 bn (2026): the answer leads with the newest and names the older ones.
+14.2 bn (2025) and 15.4 bn (2026): the answer leads with the newest and names the older ones. Figures
+are read with their unit and qualifier ("hơn 15,4 tỷ USD") so they can be restated in the reader's
+language ("more than US$15.4 billion", "154억 달러 이상") without changing their value.
 """
 
 from __future__ import annotations
@@ -9,20 +11,67 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .evidence import coverage
 from .query import Query
 from .schema import Evidence
+from .text import canonical_number
 
-# A figure with the unit that says what it measures, written as in the sources.
-_MEASURES = re.compile(
-    r"(?:US\$\s?\d[\d.,]*\s*(?:billion|bn|million)"
-    r"|\d[\d.,]*\s*(?:tỷ|triệu)\s*(?:USD|đô la)"
-    r"|\d[\d.,]*\s*(?:billion|million)\s*(?:USD|US dollars|dollars)"
-    r"|\d[\d.,]*\s*(?:dự án|projects))",
-    re.IGNORECASE,
+_QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
+_NUMBER = r"(\d[\d.,]*)"
+_PATTERNS = (
+    ("usd", re.compile(_QUALIFIER + r"US\$\s?" + _NUMBER + r"\s*(billion|bn|million)", re.IGNORECASE)),
+    ("usd", re.compile(_QUALIFIER + _NUMBER + r"\s*(tỷ|triệu)\s*(?:USD|đô la)", re.IGNORECASE)),
+    ("usd", re.compile(_QUALIFIER + _NUMBER + r"\s*(billion|million)\s*(?:USD|US dollars|dollars)", re.IGNORECASE)),
+    ("projects", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:dự án|projects)", re.IGNORECASE)),
+    ("countries", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:quốc gia|countries)", re.IGNORECASE)),
 )
+_SCALE = {"billion": 1e9, "bn": 1e9, "tỷ": 1e9, "million": 1e6, "triệu": 1e6, "": 1.0}
+_QUALIFIERS = {
+    "more": {"en": "more than {}", "vi": "hơn {}", "ko": "{} 이상"},
+    "nearly": {"en": "nearly {}", "vi": "gần {}", "ko": "약 {}"},
+    "about": {"en": "about {}", "vi": "khoảng {}", "ko": "약 {}"},
+}
+_QUALIFIER_KIND = {"hơn": "more", "trên": "more", "over": "more", "more than": "more", "gần": "nearly",
+                   "nearly": "nearly", "almost": "nearly", "khoảng": "about", "about": "about", "around": "about"}
 # A clause about the whole country's total, not the city's.
 _NATIONAL = re.compile(r"(tại Việt Nam|in Vietnam|cả nước|nationwide|toàn quốc)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A measured value as a source states it."""
+
+    unit: str  # "usd" | "projects" | "countries"
+    value: float
+    qualifier: str | None  # "more" | "nearly" | "about"
+    written: str  # exactly as in the source
+
+    def render(self, language: str) -> str:
+        """The figure in the reader's language, same value."""
+        text = _render_value(self.unit, self.value, language)
+        if self.qualifier:
+            text = _QUALIFIERS[self.qualifier].get(language, _QUALIFIERS[self.qualifier]["en"]).format(text)
+        return text
+
+
+def _number(value: float, language: str) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".") if language == "vi" else text
+
+
+def _render_value(unit: str, value: float, language: str) -> str:
+    if unit == "usd":
+        if language == "ko":
+            return f"{_number(value / 1e8, language)}억 달러"
+        big = value >= 1e9
+        amount = _number(value / (1e9 if big else 1e6), language)
+        if language == "vi":
+            return f"{amount} {'tỷ' if big else 'triệu'} USD"
+        return f"US${amount} {'billion' if big else 'million'}"
+    words = {
+        "projects": {"en": "{} projects", "vi": "{} dự án", "ko": "{}개 프로젝트"},
+        "countries": {"en": "{} countries and territories", "vi": "{} quốc gia và vùng lãnh thổ", "ko": "{}개 국가·지역"},
+    }[unit]
+    return words.get(language, words["en"]).format(_number(value, language))
 
 
 @dataclass(frozen=True)
@@ -30,22 +79,31 @@ class Report:
     """One source's statement of the asked quantity."""
 
     evidence: Evidence
-    figures: tuple[str, ...]  # exactly as written, e.g. ("320 dự án", "15,4 tỷ USD")
+    figures: tuple[Figure, ...]
 
     @property
     def date(self) -> str | None:
         return self.evidence.sentence.date
 
+    def render(self, language: str) -> str:
+        return ", ".join(f.render(language) for f in self.figures)
 
-def local_figures(sentence: str) -> tuple[str, ...]:
-    """Measured figures of a sentence, leaving out those in a clause about the national total."""
+
+def local_figures(sentence: str) -> tuple[Figure, ...]:
+    """Measured figures of a sentence in reading order, leaving out those in a clause about the
+    national total (asides in parentheses are ignored)."""
     without_asides = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), sentence)
-    out = []
+    found: list[tuple[int, Figure]] = []
     for clause in re.finditer(r"(?:[^,;]|,(?=\d))+", without_asides):
         if _NATIONAL.search(clause.group(0)):
             continue
-        out.extend(m.group(0).strip() for m in _MEASURES.finditer(clause.group(0)))
-    return tuple(out)
+        for unit, pattern in _PATTERNS:
+            for m in pattern.finditer(clause.group(0)):
+                qualifier, number, scale = m.group(1), m.group(2), m.group(3)
+                value = float(f"{float(canonical_number(number.rstrip('.,'))) * _SCALE[scale.lower()]:.9g}")
+                kind = _QUALIFIER_KIND.get(qualifier.lower()) if qualifier else None
+                found.append((clause.start() + m.start(), Figure(unit, value, kind, m.group(0).strip())))
+    return tuple(f for _, f in sorted(found, key=lambda p: p[0]))
 
 
 def _date_key(date: str | None) -> tuple[int, ...]:
@@ -53,15 +111,19 @@ def _date_key(date: str | None) -> tuple[int, ...]:
 
 
 def reports(query: Query, ranked: list[Evidence], min_similarity: float) -> list[Report]:
-    """One report per source of the quantity asked about, newest first (only for quantity questions)."""
+    """One report per source of the quantity asked about, newest first (only for quantity questions);
+    when the question names a year, the report from that year comes first."""
     if not query.asks_quantity:
         return []
     by_source: dict[str, Report] = {}
     for ev in ranked:
         if ev.similarity < min_similarity or ev.sentence.source in by_source:
             continue
-        cov = coverage(query, ev.sentence.text)
+        concepts = query.all_concepts
         figures = local_figures(ev.sentence.text)
-        if figures and cov.needed and cov.found == cov.needed:
+        if figures and concepts and all(c.found_in(ev.sentence.text) for c in concepts):
             by_source[ev.sentence.source] = Report(ev, figures)
-    return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
+    found = sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
+    # A question about a period ("in April 2024") leads with the report from that period.
+    in_period = [r for r in found if r.date and r.date[:4] in query.years]
+    return in_period[:1] + [r for r in found if r not in in_period[:1]]

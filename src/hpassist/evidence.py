@@ -23,6 +23,7 @@ from .tokens import count_tokens
 _FIGURE = re.compile(r"\d")
 COVERAGE_WEIGHT = 0.15
 FIGURE_WEIGHT = 0.04
+PERIOD_WEIGHT = 0.06  # a question about "2024" prefers sources dated 2024
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class EvidenceSelector:
                 score = float(sim) + COVERAGE_WEIGHT * coverage(query, text).share
                 if query.asks_quantity and _FIGURE.search(text):
                     score += FIGURE_WEIGHT
+                if query.years and chunk.date and chunk.date[:4] in query.years:
+                    score += PERIOD_WEIGHT
                 sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text)
                 ranked.append(Evidence(sentence, score, float(sim)))
         return sorted(ranked, key=lambda e: e.score, reverse=True)

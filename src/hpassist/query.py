@@ -18,7 +18,7 @@ from .tokens import count_tokens, truncate_tokens
 
 _QUANTITY = re.compile(
     r"\b(how much|how many|how large|how big|what percentage|what share|what rate|what is the rate|total|bao nhieu"
-    r"|ty le|muc|bao lon)\b|얼마|몇|규모|비율|세율",
+    r"|ty le|bao lon)\b|얼마|몇|규모|비율|세율|투자액|금액|수를|수는|수가|개수",
 )
 
 
@@ -36,6 +36,7 @@ class Concept:
     english: tuple[str, ...]
     vietnamese: tuple[str, ...]
     korean: tuple[str, ...]
+    entity: bool = False  # a country, place, organisation or company, which the answer must name
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -58,11 +59,13 @@ class Query:
     language: str
     key_terms: tuple[str, ...]  # folded content words not covered by a concept (Korean words excluded:
     # the sources are Vietnamese and English, so only glossary concepts can carry a Korean question)
+    names: tuple[str, ...]  # capitalised names in the question that no concept covers ("Lee Kyung Hee")
     concepts: tuple[Concept, ...]  # glossary concepts the question mentions, less those every source shares
     all_concepts: tuple[Concept, ...]  # every glossary concept the question mentions but the city itself
     keywords: str  # text for keyword search: the question plus synonyms of its concepts
     pivot: str  # the concepts spelled in Vietnamese and English, for a second dense probe
     asks_quantity: bool
+    years: tuple[str, ...] = ()  # years the question names ("in 2024", "4/2024"): it asks about that time
     truncated: bool = False
 
 
@@ -84,13 +87,40 @@ def glossary() -> tuple[Concept, ...]:
     concepts = []
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
-            en, vi, ko = (tuple(t.strip() for t in part.split("|") if t.strip()) for part in line.split(";"))
-            concepts.append(Concept(en, vi, ko))
+            entity = line.startswith("@")
+            en, vi, ko = (tuple(t.strip() for t in part.split("|") if t.strip()) for part in line.lstrip("@").split(";"))
+            concepts.append(Concept(en, vi, ko, entity))
     return tuple(concepts)
 
 
 # Concepts every document shares: they help search but prove nothing about coverage.
 _GENERIC = {"Hai Phong", "Vietnam", "Korea"}
+
+
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{3,60})[\"“”]")
+_TOKEN = re.compile(r"[^\W_][\w'’&-]*|[.?!:;,()]")
+
+
+def _names(text: str, concepts: tuple[Concept, ...]) -> list[str]:
+    """Quoted titles and runs of capitalised words that no glossary concept covers.
+
+    A sentence's first word is skipped: it is capitalised by grammar, not because it is a name.
+    """
+    found = [m.group(1).strip() for m in _QUOTED.finditer(text)]
+    rest = _QUOTED.sub(" . ", text)
+    for term in sorted((t for c in concepts for t in c.terms), key=len, reverse=True):
+        rest = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " , ", rest, flags=re.IGNORECASE)
+    run: list[str] = []
+    previous = "."
+    for token in [*_TOKEN.findall(rest), "."]:
+        capital = token[0].isupper() and previous not in ".?!:"
+        if capital and fold(token) not in stopwords():
+            run.append(token)
+        elif run:
+            found.append(" ".join(run))
+            run = []
+        previous = token
+    return list(dict.fromkeys(n for n in found if " " in n or len(n) >= 4))
 
 
 def _clean(question: str) -> str:
@@ -126,19 +156,22 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         dict.fromkeys(
             w
             for w in words(text)
-            if w not in stopwords() and w not in covered and not w.isdigit() and not _HANGUL.search(w)
+            if w not in stopwords() and w not in covered and len(w) > 1 and not w.isdigit() and not _HANGUL.search(w)
         )
     )
+    names = tuple(_names(text, concepts))
     synonyms = " ".join(t for c in concepts for t in (*c.english, *c.vietnamese))
     pivot = " ".join(c.vietnamese[0] for c in concepts) + " / " + " ".join(c.english[0] for c in concepts)
     return Query(
         text=text,
         language=language,
         key_terms=key_terms,
+        names=names,
         concepts=tuple(c for c in concepts if c.english[0] not in _GENERIC),
         all_concepts=tuple(c for c in concepts if c.english[0] != "Hai Phong"),
         keywords=f"{text} {synonyms}",
         pivot=pivot.strip(),
         asks_quantity=bool(_QUANTITY.search(fold(text))),
+        years=tuple(dict.fromkeys(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text))),
         truncated=truncated,
     )

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
 
     # Evidence and refusal
     evidence_sentences: int = 3
-    evidence_token_budget: int = 170
+    evidence_token_budget: int = 230
     min_similarity: float = 0.80  # a supporting sentence must be at least this close to the question
     min_similarity_unchecked: float = 0.87  # ...when none of the question's terms can be checked by keyword
     support_similarity: float = 0.83  # an answer sentence without figures must be this close to its evidence

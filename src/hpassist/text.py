@@ -52,5 +52,5 @@ def quantities(text: str) -> set[float]:
     values = set()
     for number, scale in _QUANTITY.findall(text):
         value = float(canonical_number(number))
-        values.add(round(value * _SCALES.get(scale.lower(), 1.0), 6))
+        values.add(float(f"{value * _SCALES.get(scale.lower(), 1.0):.9g}"))
     return values

@@ -1,0 +1,123 @@
+"""Pipeline plumbing with a scripted chat model (the real model is exercised in test_end_to_end.py)."""
+
+from collections.abc import Iterator
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from hpassist import Answer, Assistant
+
+
+def _scripted(*replies: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+
+
+class _DownModel(GenericFakeChatModel):
+    """A chat model whose backend refuses connections."""
+
+    def _stream(self, *args, **kwargs) -> Iterator:
+        raise ConnectionError("Connection refused: 127.0.0.1:9")
+
+
+@pytest.fixture
+def make(settings):
+    def build(model) -> Assistant:
+        return Assistant(settings, chat_model=model)
+
+    return build
+
+
+def _run(assistant: Assistant, question: str, history=None) -> tuple[str, Answer]:
+    deltas, final = [], None
+    for event in assistant.stream(question, history):
+        if isinstance(event, str):
+            deltas.append(event)
+        else:
+            final = event
+    return "".join(deltas), final
+
+
+def test_supported_answer_gets_markers_and_streams_what_it_returns(make):
+    assistant = make(_scripted("Korea has invested 15,4 tỷ USD in 320 projects in Hai Phong."))
+    streamed, answer = _run(assistant, "How much has Korea invested in Hai Phong?")
+    assert streamed == answer.text
+    assert "[1]" in answer.text and not answer.refused
+    first = answer.citations[0]
+    assert first.source.startswith("001_") and "15,4 tỷ USD" in first.quote
+    raw = (assistant.settings.corpus_dirs[0] / first.source).read_text(encoding="utf-8")
+    assert raw[first.start : first.end] == first.quote
+    assert first.quote in first.context
+
+
+def test_conflicting_figures_lead_with_newest_and_name_older_ones(make):
+    assistant = make(_scripted("Korea has invested 15,4 tỷ USD in Hai Phong."))
+    _, answer = _run(assistant, "How much has Korea invested in Hai Phong?")
+    assert answer.text.index("15,4") < answer.text.index("Older reports differ")
+    assert "14.2" in answer.text and "(2025-05-20)" in answer.text
+    dates = [c.date for c in answer.citations]
+    assert dates[0] == "2026" and "2025-05-20" in dates
+
+
+def test_invented_figure_is_removed_and_evidence_quoted(make):
+    assistant = make(_scripted("Korea has invested US$99.9 billion in Hai Phong."))
+    _, answer = _run(assistant, "How much has Korea invested in Hai Phong?")
+    assert "99.9" not in answer.text
+    assert "“" in answer.text and "[1]" in answer.text  # verbatim quote with its citation
+
+
+def test_every_figure_shown_is_in_a_cited_passage(make):
+    from hpassist.text import quantities
+
+    assistant = make(_scripted("Korea invested 15,4 tỷ USD. It also built 7 new bridges in 2031."))
+    _, answer = _run(assistant, "How much has Korea invested in Hai Phong?")
+    cited = set().union(*(quantities(c.quote) for c in answer.citations))
+    marker_free = answer.text  # markers and the sources' own dates are not figures of the answer
+    for c in answer.citations:
+        marker_free = marker_free.replace(f"[{c.index}]", "").replace(f"({c.date})", "")
+    assert quantities(marker_free) <= cited
+    assert "2031" not in answer.text
+
+
+def test_wrong_language_sentence_is_not_shown(make):
+    assistant = make(_scripted("Hàn Quốc đã đầu tư 15,4 tỷ USD vào Hải Phòng."))
+    _, answer = _run(assistant, "How much has Korea invested in Hai Phong?")
+    assert answer.language == "en"
+    assert not answer.text.startswith("Hàn Quốc đã đầu tư")
+
+
+def test_refusal_does_not_call_the_model(make):
+    class _Exploding(GenericFakeChatModel):
+        def _stream(self, *args, **kwargs):
+            raise AssertionError("the model must not be asked")
+
+    _, answer = _run(make(_Exploding(messages=iter([]))), "What is the corporate income tax rate in Hai Phong?")
+    assert answer.refused and not answer.citations
+    assert "could not find" in answer.text
+
+
+def test_refusal_is_in_the_question_language(make):
+    _, vi = _run(make(_scripted()), "Thuế suất thuế thu nhập doanh nghiệp ở Hải Phòng là bao nhiêu?")
+    _, ko = _run(make(_scripted()), "하이퐁의 법인세율은 얼마입니까?")
+    assert vi.refused and "Tôi không tìm thấy" in vi.text
+    assert ko.refused and "찾을 수 없" in ko.text
+
+
+def test_model_down_still_shows_the_relevant_passages(make):
+    _, answer = _run(make(_DownModel(messages=iter([]))), "How much has Korea invested in Hai Phong?")
+    assert "not available" in answer.text and "Connection refused" in answer.text
+    assert answer.citations and "15,4 tỷ USD" in answer.text
+
+
+def test_follow_up_is_searched_with_the_previous_question(make):
+    assistant = make(_scripted("Korea has 320 projects in Hai Phong."))
+    history = [("How much has Korea invested in Hai Phong?", "15,4 tỷ USD [1].")]
+    _, answer = _run(assistant, "And how many projects?", history)
+    assert "Korea" in answer.search_query and "projects" in answer.search_query
+    assert "320" in answer.text and not answer.refused
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "😀😀", b"\xff\xfe\x00", "x"])
+def test_bad_input_gets_a_polite_message(make, bad):
+    _, answer = _run(make(_scripted()), bad)
+    assert answer.refused and "question" in answer.text.lower()

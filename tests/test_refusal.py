@@ -1,0 +1,52 @@
+"""The refusal gate decides on real retrieval: unanswerable questions are refused, answerable ones are not."""
+
+import pytest
+
+from hpassist.query import parse_query
+
+
+def _decide(assistant, question):
+    query = parse_query(question, 120, 4000)
+    ranked = assistant.selector.rank(assistant.retriever.search(query))
+    return assistant.gate.decide(query, ranked)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the corporate income tax rate in Hai Phong?",
+        "하이퐁의 법인세율은 얼마입니까?",
+        "Giá thuê đất khu công nghiệp ở Hải Phòng là bao nhiêu?",
+        "What is the minimum wage in Hai Phong?",
+        "How much has Japan invested in Hai Phong?",
+        "Tổng vốn đầu tư của Trung Quốc vào Hải Phòng là bao nhiêu?",
+        "How much capital has LG invested in Hai Phong?",
+        "Hàn Quốc đã đầu tư bao nhiêu vốn vào Đà Nẵng?",
+        "Who won the 2022 World Cup?",
+        "What will the weather be like in Hai Phong tomorrow?",
+    ],
+)
+def test_unanswerable_questions_are_refused(assistant, question):
+    decision = _decide(assistant, question)
+    assert not decision.answerable, decision.reason
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much has Korea invested in Hai Phong?",
+        "Hàn Quốc đã đầu tư bao nhiêu vào Hải Phòng?",
+        "한국은 하이퐁에 얼마나 투자했나요?",
+        "What is the occupancy rate of Hai Phong's industrial parks?",
+        "What did Lee Kyung Hee recommend?",
+        "Ông Phạm Tiến Vân giữ những chức vụ gì?",
+        "Which company signed a memorandum of understanding with the Hai Phong Economic Zone Authority?",
+    ],
+)
+def test_answerable_questions_pass(assistant, question):
+    decision = _decide(assistant, question)
+    assert decision.answerable, decision.reason
+
+
+def test_refusal_says_why_in_terms_of_the_corpus(assistant):
+    assert "tax" in _decide(assistant, "What is the corporate income tax rate?").reason

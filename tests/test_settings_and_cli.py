@@ -1,0 +1,42 @@
+"""Settings come from one object with HPASSIST_* overrides; the CLI prints answers with sources."""
+
+import subprocess
+import sys
+
+from hpassist.settings import Settings
+
+
+def test_env_overrides(monkeypatch, tmp_path):
+    monkeypatch.setenv("HPASSIST_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HPASSIST_TOP_CHUNKS", "5")
+    monkeypatch.setenv("HPASSIST_LLM", "openai")
+    s = Settings()
+    assert s.data_dir == tmp_path and s.top_chunks == 5 and s.llm == "openai"
+    assert s.index_dir == tmp_path / "index"
+
+
+def test_secrets_are_not_in_repr(monkeypatch):
+    monkeypatch.setenv("HPASSIST_OPENAI_API_KEY", "sk-secret-123")
+    assert "sk-secret-123" not in repr(Settings())
+
+
+def test_cli_index_then_ask(tmp_path):
+    env = {"HPASSIST_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    index = subprocess.run([sys.executable, "-m", "hpassist.cli", "index"], capture_output=True, text=True, env=env, timeout=600)
+    assert index.returncode == 0, index.stderr
+    assert "5 added" in index.stdout
+    again = subprocess.run([sys.executable, "-m", "hpassist.cli", "index"], capture_output=True, text=True, env=env, timeout=600)
+    assert "5 unchanged" in again.stdout and "(0 sentences embedded)" in again.stdout
+    ask = subprocess.run(
+        [sys.executable, "-m", "hpassist.cli", "ask", "What is the corporate income tax rate in Hai Phong?"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert ask.returncode == 0, ask.stderr
+    assert "could not find" in ask.stdout
+
+
+def test_cli_reports_errors_without_traceback(tmp_path):
+    env = {"HPASSIST_DATA_DIR": str(tmp_path), "HPASSIST_CHROMA_URL": "not a url", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "hpassist.cli", "ask", "hello there"], capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 1
+    assert "HPASSIST_CHROMA_URL" in run.stderr and "Traceback" not in run.stderr
