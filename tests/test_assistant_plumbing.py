@@ -53,16 +53,17 @@ def test_supported_answer_gets_markers_and_streams_what_it_returns(make):
 def test_conflicting_figures_lead_with_newest_and_name_older_ones(make):
     assistant = make(_scripted("Korea has invested 15,4 tỷ USD in Hai Phong."))
     _, answer = _run(assistant, "How much has Korea invested in Hai Phong?")
-    assert answer.text.index("15,4") < answer.text.index("Older reports differ")
-    assert "14.2" in answer.text and "(2025-05-20)" in answer.text
+    assert answer.text.startswith("Newest figure (2026): more than US$15.4 billion [1].")
+    assert answer.text.index("15.4") < answer.text.index("Older reports differ")
+    assert "US$14.2 billion (2025-05-20)" in answer.text and "US$10 billion (2023-08)" in answer.text
     dates = [c.date for c in answer.citations]
     assert dates[0] == "2026" and "2025-05-20" in dates
 
 
 def test_invented_figure_is_removed_and_evidence_quoted(make):
-    assistant = make(_scripted("Korea has invested US$99.9 billion in Hai Phong."))
-    _, answer = _run(assistant, "How much has Korea invested in Hai Phong?")
-    assert "99.9" not in answer.text
+    assistant = make(_scripted("Lee Kyung Hee recommended building 12 new airports."))
+    _, answer = _run(assistant, "What did Lee Kyung Hee recommend?")
+    assert "12" not in answer.text.replace("[1]", "")
     assert "“" in answer.text and "[1]" in answer.text  # verbatim quote with its citation
 
 
@@ -77,6 +78,18 @@ def test_every_figure_shown_is_in_a_cited_passage(make):
         marker_free = marker_free.replace(f"[{c.index}]", "").replace(f"({c.date})", "")
     assert quantities(marker_free) <= cited
     assert "2031" not in answer.text
+
+
+def test_model_sentence_repeating_the_newest_figure_is_not_shown_twice(make):
+    assistant = make(_scripted("Korea has invested US$15.4 billion in Hai Phong."))
+    _, answer = _run(assistant, "How much has Korea invested in Hai Phong?")
+    assert answer.text.count("15.4") == 1
+
+
+def test_newest_figure_is_restated_in_korean(make):
+    _, answer = _run(make(_scripted("한국은 하이퐁에 투자했습니다.")), "한국은 하이퐁에 얼마나 투자했나요?")
+    assert answer.text.startswith("최신 수치 (2026): 154억 달러 이상 [1].")
+    assert "142억 달러" in answer.text  # the 2025 figure, named as older
 
 
 def test_wrong_language_sentence_is_not_shown(make):
@@ -109,12 +122,22 @@ def test_model_down_still_shows_the_relevant_passages(make):
     assert answer.citations and "15,4 tỷ USD" in answer.text
 
 
-def test_follow_up_is_searched_with_the_previous_question(make):
-    assistant = make(_scripted("Korea has 320 projects in Hai Phong."))
-    history = [("How much has Korea invested in Hai Phong?", "15,4 tỷ USD [1].")]
-    _, answer = _run(assistant, "And how many projects?", history)
-    assert "Korea" in answer.search_query and "projects" in answer.search_query
+HISTORY = [("How much has Korea invested in Hai Phong?", "15,4 tỷ USD [1].")]
+
+
+def test_plausible_follow_up_rewrite_is_searched(make):
+    rewrite = "How many projects has Korea invested in Hai Phong?"
+    assistant = make(_scripted(rewrite, "Korea has 320 projects in Hai Phong."))
+    _, answer = _run(assistant, "And how many projects?", HISTORY)
+    assert answer.search_query == rewrite
     assert "320" in answer.text and not answer.refused
+
+
+def test_implausible_rewrite_falls_back_to_both_questions(make):
+    assistant = make(_scripted("What is the weather today?", "Korea has 320 projects in Hai Phong."))
+    _, answer = _run(assistant, "And how many projects?", HISTORY)
+    assert answer.search_query == "How much has Korea invested in Hai Phong? And how many projects?"
+    assert "320" in answer.text
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "😀😀", b"\xff\xfe\x00", "x"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .citations import Verifier, add_markers, split_answer
+from .citations import Verifier, add_markers
+from .condense import Condenser, History
 from .conflicts import Report, reports
 from .documents import load_folder
 from .embeddings import E5Embeddings
@@ -27,8 +28,6 @@ from .settings import Settings
 from .text import quantities
 
 log = logging.getLogger(__name__)
-History = Sequence[tuple[str, str]]
-_FOLLOW_UP_WORDS = 8
 
 
 @dataclass
@@ -87,6 +86,13 @@ class Assistant:
             best.setdefault(ev.sentence.chunk_id, ev.score)
         return sorted(retrieval.chunks, key=lambda c: best.get(c.chunk.id, 0.0), reverse=True)[:k]
 
+    def _generator_or_none(self) -> Generator | None:
+        """The generator, or None when the model cannot be loaded (answers then show passages only)."""
+        try:
+            return self.generator
+        except ModelUnavailable:
+            return None
+
     @property
     def generator(self) -> Generator:
         if self._generator is None:
@@ -114,7 +120,7 @@ class Assistant:
             yield text
             yield Answer(text=text, refused=True, language=_guess_language(question), question=str(question)[:200])
             return
-        search = self._standalone(query, history)
+        search = Condenser(self.settings, self._generator_or_none()).standalone(query, history)
         mark = time.perf_counter()
         retrieval = self.retriever.search(search)
         timings["retrieval"] = time.perf_counter() - mark
@@ -134,8 +140,14 @@ class Assistant:
         else:
             facts = self._facts(decision.support, found)
             answer.evidence = facts
-            yield from self._generate(search, query, facts, draft, words, timings)
-            note = self._conflict_note(found, draft, words)
+            lead = self._newest_line(found, draft, words)
+            if lead:
+                timings["first_token"] = time.perf_counter() - started
+                yield draft.add(lead)
+            for piece in self._generate(search, query, facts, draft, words, timings, restated=bool(lead)):
+                timings.setdefault("first_token", time.perf_counter() - started)
+                yield piece
+            note = self._older_note(found, draft, words)
             if note:
                 yield draft.add(note)
         answer.text = draft.text
@@ -143,17 +155,6 @@ class Assistant:
         timings["total"] = time.perf_counter() - started
         answer.timings = timings
         yield answer
-
-    def _standalone(self, query: Query, history: History | None) -> Query:
-        """A follow-up ('and how many projects?') is searched together with the previous question."""
-        if not history or len(query.text.split()) > _FOLLOW_UP_WORDS and query.language != "ko":
-            return query
-        if query.language == "ko" and len(query.text) > 25:
-            return query
-        previous = history[-1][0]
-        combined = f"{previous} {query.text}"
-        merged = parse_query(combined, self.settings.max_question_tokens * 2, self.settings.max_question_chars)
-        return Query(**{**merged.__dict__, "language": query.language, "text": combined})
 
     def _facts(self, support: list[Evidence], found: list[Report]) -> list[Evidence]:
         """Evidence for the model: the newest report of a changing figure first, never an older one."""
@@ -163,17 +164,24 @@ class Assistant:
         return self.selector.select(lead + rest)
 
     def _generate(
-        self, search: Query, query: Query, facts: list[Evidence], draft: _Draft, words: dict[str, str], timings: dict
+        self,
+        search: Query,
+        query: Query,
+        facts: list[Evidence],
+        draft: _Draft,
+        words: dict[str, str],
+        timings: dict,
+        restated: bool,
     ) -> Iterator[str]:
-        """Stream verified sentences of the model's answer; fall back to quoting the evidence."""
+        """Stream verified sentences of the model's answer. If none survives, quote the evidence, unless
+        the figure asked for will be restated from it anyway (`restated`)."""
         mark = time.perf_counter()
         buffer = ""
         emitted = 0
         try:
             prompt = self.generator.prompt(search.text, query.language, facts)
             for delta in self.generator.stream(prompt):
-                if "first_token" not in timings:
-                    timings["first_token"] = time.perf_counter() - mark
+                timings.setdefault("model_first_token", time.perf_counter() - mark)
                 buffer += delta
                 *complete, buffer = _cut(buffer)
                 for sentence in complete:
@@ -194,37 +202,40 @@ class Assistant:
             timings["generation"] = time.perf_counter() - mark
             return
         timings["generation"] = time.perf_counter() - mark
-        if not emitted:
+        if not emitted and not restated:
             yield draft.add(f"{words['quote']} {_quote(facts[0], draft)}")
 
     def _verified(self, sentence: str, facts: list[Evidence], question: str, language: str, draft: _Draft) -> str:
         """The sentence with its [n] markers if supported and in the right language, else ''."""
         if sentence.rstrip().endswith("?") or not written_in(sentence, language):
             return ""
+        figures = quantities(sentence)
+        if figures and figures <= quantities(draft.text):
+            return ""  # restates figures the answer already gives
         check = self.verifier.check(sentence, facts, question)
         if not check.supported:
             log.info("dropped unsupported sentence %r: %s", sentence, check.reason)
             return ""
         return add_markers(sentence, [draft.number(facts[i]) for i in check.evidence])
 
-    def _conflict_note(self, found: list[Report], draft: _Draft, words: dict[str, str]) -> str:
-        """Lead with the newest report when the answer does not state it yet, then name the older
-        reports that differ: 'Older reports differ: US$14.2 billion, 186 projects (2025-05-20) [2]; ...'."""
+    def _newest_line(self, found: list[Report], draft: _Draft, words: dict[str, str]) -> str:
+        """'Newest figure (2026): 320 projects, more than US$15.4 billion [1].' in the reader's language.
+
+        Composed by the program from the newest report, so it can be shown before the model answers."""
         if not found:
             return ""
-        language = draft.language
         newest = found[0]
-        stated = quantities(draft.text)
-        head = ""
-        if not {f.value for f in newest.figures} <= stated:
-            date = newest.date or words["undated"]
-            head = f"{words['newest'].format(date=date)} {newest.render(language)} [{draft.number(newest.evidence)}]."
-        values = {f.value for f in newest.figures}
+        date = newest.date or words["undated"]
+        return f"{words['newest'].format(date=date)} {newest.render(draft.language)} [{draft.number(newest.evidence)}]."
+
+    def _older_note(self, found: list[Report], draft: _Draft, words: dict[str, str]) -> str:
+        """'Older reports differ: US$14.2 billion, 186 projects (2025-05-20) [2]; ...' when they do."""
+        values = {f.value for f in found[0].figures} if found else set()
         older = [r for r in found[1:] if {f.value for f in r.figures} != values]
         if not older:
-            return head
-        items = [f"{r.render(language)} ({r.date or words['undated']}) [{draft.number(r.evidence)}]" for r in older]
-        return " ".join(p for p in (head, f"{words['older']} " + "; ".join(items) + ".") if p)
+            return ""
+        items = [f"{r.render(draft.language)} ({r.date or words['undated']}) [{draft.number(r.evidence)}]" for r in older]
+        return f"{words['older']} " + "; ".join(items) + "."
 
     def _refusal_text(self, words: dict[str, str], chunks: list[ScoredChunk]) -> str:
         titles = list(dict.fromkeys(f"“{c.chunk.title}”" for c in chunks[:6]))[:3]

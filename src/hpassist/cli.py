@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from .documents import FileResult, load_paths
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .index import SyncReport
 
 
 def _assistant(settings: Settings, sync: bool = True):
@@ -37,9 +43,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    if args.paths:
-        settings = settings.model_copy(update={"corpus_dirs": [*settings.corpus_dirs, *args.paths]})
-    assistant = _assistant(settings, sync=False)
+    """Index the corpus folders plus PATHs: one table row per file, then a summary."""
+    from .index import Index
+
+    results = load_paths([*settings.corpus_dirs, *args.paths], settings.max_file_bytes)
+    index = Index(settings)
     bar = tqdm(total=0, unit="sentence", desc="Embedding")
 
     def progress(done: int, total: int, source: str) -> None:
@@ -47,13 +55,55 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         bar.set_postfix_str(source[:30])
         bar.update(done - bar.n)
 
-    report = assistant.sync(progress=progress)
+    report = index.sync([r.document for r in results if r.document], progress=progress)
     bar.close()
+    print(_table(results, report))
+    skipped = sum(1 for r in results if not r.document)
     print(
-        f"Index at {settings.index_dir if not settings.chroma_url else settings.chroma_url}: "
+        f"\nIndex at {settings.chroma_url or settings.index_dir}: "
         f"{len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed, "
-        f"{len(report.unchanged)} unchanged ({report.sentences_embedded} sentences embedded)."
+        f"{len(report.unchanged)} unchanged, {skipped} skipped ({report.sentences_embedded} sentences embedded)."
     )
+    corpus = {Path(d).expanduser().resolve() for d in settings.corpus_dirs}
+    if any(Path(p).expanduser().resolve() not in corpus for p in args.paths):
+        print("Note: `hpassist ask` and later runs keep only the folders in HPASSIST_CORPUS_DIRS; add these paths there.")
+    return 0
+
+
+def _table(results: list[FileResult], report: SyncReport) -> str:
+    """Aligned rows: what happened to each file (added/updated/unchanged/skipped/removed) and why."""
+    done = {s: "added" for s in report.added} | {s: "updated" for s in report.updated}
+    rows = [("status", "file", "details")]
+    for r in results:
+        if r.document:
+            d = r.document
+            details = f"{d.language}, {d.date or 'undated'}, paragraphs: {len(d.paragraphs)}, “{d.title[:60]}”"
+            rows.append((done.get(r.source, "unchanged"), _shown(r.path), details))
+        else:
+            rows.append(("skipped", _shown(r.path), r.skipped))
+    rows += [("removed", source, "no longer among the indexed paths") for source in report.removed]
+    width = [max(len(row[i]) for row in rows) for i in (0, 1)]
+    return "\n".join(f"{a:<{width[0]}}  {b:<{width[1]}}  {c}" for a, b, c in rows)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it lies below it, else absolute."""
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the known-facts evaluation against the backend the settings select; non-zero if a threshold fails."""
+    from .evaluation import DEFAULT_CASES, DEFAULT_OUT_DIR, run_eval
+
+    report = run_eval(_assistant(settings), args.cases or DEFAULT_CASES, args.out or DEFAULT_OUT_DIR)
+    return 1 if report.threshold_failures() else 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the web chat on settings.host:settings.port until interrupted."""
+    from .ui import serve
+
+    serve(_assistant(settings))
     return 0
 
 
@@ -64,11 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     ask = sub.add_parser("ask", help="answer one question, with numbered sources")
     ask.add_argument("question")
     index = sub.add_parser("index", help="build or refresh the index (only changed documents are embedded)")
-    index.add_argument("paths", nargs="*", help="extra folders of documents to index")
+    index.add_argument("paths", nargs="*", type=Path, help="folders or files (.txt .md .html .pdf) to index too")
+    sub.add_parser("serve", help="start the web chat (HPASSIST_HOST/PORT/SHARE/AUTH; default http://127.0.0.1:7860)")
+    evaluate = sub.add_parser("eval", help="score the assistant on the known-facts set (evals/facts.yaml)")
+    evaluate.add_argument("--cases", type=Path, help="a facts file (default: evals/facts.yaml)")
+    evaluate.add_argument("--out", type=Path, help="where to write report.md and report.json (default: evals/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    handlers = {"ask": cmd_ask, "index": cmd_index}
+    handlers = {"ask": cmd_ask, "index": cmd_index, "serve": cmd_serve, "eval": cmd_eval}
     try:
         return handlers[args.command](args, settings)
     except Exception as exc:  # a clear message, not a traceback, for every known failure

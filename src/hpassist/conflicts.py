@@ -110,18 +110,27 @@ def _date_key(date: str | None) -> tuple[int, ...]:
     return tuple(int(p) for p in date.split("-")) if date else (0,)
 
 
+def asked_units(query: Query) -> set[str]:
+    """Which measures a quantity question asks for: money, projects, countries (or several)."""
+    names = {c.english[0] for c in query.all_concepts}
+    units = {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
+    if names & {"registered capital", "billion", "FDI"} or ("investment" in names and not units):
+        units.add("usd")
+    return units
+
+
 def reports(query: Query, ranked: list[Evidence], min_similarity: float) -> list[Report]:
     """One report per source of the quantity asked about, newest first (only for quantity questions);
     when the question names a year, the report from that year comes first."""
-    if not query.asks_quantity:
+    units = asked_units(query) if query.asks_quantity else set()
+    if not units:
         return []
     by_source: dict[str, Report] = {}
     for ev in ranked:
         if ev.similarity < min_similarity or ev.sentence.source in by_source:
             continue
-        concepts = query.all_concepts
-        figures = local_figures(ev.sentence.text)
-        if figures and concepts and all(c.found_in(ev.sentence.text) for c in concepts):
+        figures = tuple(f for f in local_figures(ev.sentence.text) if f.unit in units)
+        if figures and all(c.found_in(ev.sentence.text) for c in query.all_concepts):
             by_source[ev.sentence.source] = Report(ev, figures)
     found = sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
     # A question about a period ("in April 2024") leads with the report from that period.

@@ -1,17 +1,27 @@
 """Read source files into Documents: title, language, date, and the paragraphs left after stripping boilerplate.
 
-Offsets always point into the file's original text, so any quote can be shown exactly as published.
+Offsets always point into the text read from the file (for .txt the file itself; for .md, .html and .pdf the
+text `readers` extracts), so any quote can be shown exactly as it stands there.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import re
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .language import detect_language
+from .readers import SUPPORTED, read, read_text_file
 from .schema import Document, Span
+from .settings import Settings
+
+__all__ = ["FileResult", "clean", "find_date", "load_folder", "load_paths", "parse_document", "read_text_file"]
+log = logging.getLogger(__name__)
 
 # A line that opens a block of site furniture: everything from it to the end of the file is dropped.
 _TAIL_MARKERS = re.compile(
@@ -122,17 +132,93 @@ def parse_document(source: str, raw: str) -> Document:
     )
 
 
-def read_text_file(path: Path) -> str:
-    """Read a text file as UTF-8 (BOM tolerated); reject binary content with a clear error."""
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise ValueError(f"{path.name}: binary content, not text")
+@dataclass(frozen=True)
+class FileResult:
+    """One input file: the Document read from it, or why it was skipped."""
+
+    path: Path
+    source: str  # the Document's id: the path relative to the folder given, or the file name
+    document: Document | None = None
+    skipped: str = ""  # the reason, when there is no document
+
+
+def load_paths(paths: Iterable[Path], max_bytes: int) -> list[FileResult]:
+    """Read every supported file under `paths` (folders or files); a bad file is reported, never raised."""
+    results: list[FileResult] = []
+    seen: set[Path] = set()
+    loaded: dict[str, Path] = {}
+    for root in dict.fromkeys(Path(p).expanduser().resolve() for p in paths):
+        for path, source, problem in _candidates(root):
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            result = FileResult(path, source, skipped=problem) if problem else _load(path, source, max_bytes)
+            if result.document and source in loaded:
+                result = FileResult(path, source, skipped=f"same name as {loaded[source]}")
+            if result.document:
+                loaded[source] = path
+            results.append(result)
+    return results
+
+
+def _candidates(root: Path) -> Iterator[tuple[Path, str, str]]:
+    """(path, source, reason to skip or '') for a file, or for each file in a folder tree (dot-entries ignored)."""
+    if not root.exists():
+        yield root, root.name, "not found"
+        return
+    if not root.is_dir():
+        yield root, root.name, ""
+        return
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        for name in sorted(d for d in dirs if not d.startswith(".") and (here / d).is_symlink()):
+            yield here / name, (here / name).relative_to(root).as_posix(), "symlinked folder, not followed"
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(f for f in files if not f.startswith(".")):
+            path = here / name
+            yield path, path.relative_to(root).as_posix(), _link_problem(path, root)
+
+
+def _link_problem(path: Path, root: Path) -> str:
+    """Why a symlink must not be followed ('' for plain files and links that stay inside `root`)."""
+    if not path.is_symlink():
+        return ""
+    if not path.exists():
+        return "broken symlink"
+    return "" if path.resolve().is_relative_to(root) else "symlink to a file outside the folder"
+
+
+def _load(path: Path, source: str, max_bytes: int) -> FileResult:
+    """Read and parse one file, turning every failure into a reason to skip it."""
+    if path.suffix.lower() not in SUPPORTED:
+        return FileResult(path, source, skipped=f"unsupported type {path.suffix.lower() or '(none)'}")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path.name}: not valid UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return FileResult(path, source, skipped="not a regular file")
+        if info.st_size > max_bytes:
+            return FileResult(path, source, skipped=f"too large ({info.st_size:,} bytes > {max_bytes:,})")
+        text = read(path)
+    except FileNotFoundError:
+        return FileResult(path, source, skipped="vanished before it could be read")
+    except OSError as exc:
+        return FileResult(path, source, skipped=f"unreadable: {exc.strerror or exc}")
+    except Exception as exc:  # Unreadable, or a parser failing on a malformed file
+        return FileResult(path, source, skipped=f"unreadable: {exc}")
+    if not text.strip():
+        return FileResult(path, source, skipped="empty")
+    document = parse_document(source, text)
+    if not document.paragraphs:
+        return FileResult(path, source, skipped="no article text after removing boilerplate")
+    return FileResult(path, source, document)
 
 
-def load_folder(folder: Path) -> list[Document]:
-    """Load every .txt/.md document of a folder, sorted by name."""
-    return [parse_document(p.name, read_text_file(p)) for p in sorted(folder.iterdir()) if p.suffix in {".txt", ".md"}]
+def load_folder(folder: Path, max_bytes: int = Settings.model_fields["max_file_bytes"].default) -> list[Document]:
+    """Load every supported document under a folder, sorted by path; skipped files are logged."""
+    documents = []
+    for result in load_paths([folder], max_bytes):
+        if result.document:
+            documents.append(result.document)
+        else:
+            log.warning("skipped %s: %s", result.path, result.skipped)
+    return documents

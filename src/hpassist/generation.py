@@ -57,3 +57,11 @@ class Generator:
 
     def complete(self, prompt: list[BaseMessage]) -> str:
         return "".join(self.stream(prompt))
+
+    def complete_text(self, instruction: str, max_tokens: int) -> str:
+        """A short reply to a single user instruction (used to rewrite follow-up questions)."""
+        try:
+            reply = self.chat_model.invoke([HumanMessage(instruction)], max_tokens=max_tokens)
+        except Exception as exc:  # same failure modes as stream()
+            raise GenerationError(f"{type(exc).__name__}: {exc}".strip()[:300]) from exc
+        return str(reply.content)

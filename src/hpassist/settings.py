@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     auth: str | None = Field(default=None, repr=False)  # "user:password"
     concurrency: int = 1
     max_queue: int = 32
+
+    @field_validator("auth")
+    @classmethod
+    def _auth_is_user_password(cls, value: str | None) -> str | None:
+        if value is not None and (":" not in value or not value.split(":", 1)[0] or not value.split(":", 1)[1]):
+            raise ValueError("HPASSIST_AUTH must look like user:password")
+        return value
 
     @cached_property
     def index_dir(self) -> Path:
