@@ -53,9 +53,9 @@ def test_supported_answer_gets_markers_and_streams_what_it_returns(make):
 def test_conflicting_figures_lead_with_newest_and_name_older_ones(make):
     assistant = make(_scripted("Korea has invested 15,4 tỷ USD in Hai Phong."))
     _, answer = _run(assistant, "How much has Korea invested in Hai Phong?")
-    assert answer.text.startswith("Newest figure (2026): more than US$15.4 billion [1].")
+    assert answer.text.startswith("Newest figure (2026): 320 projects, more than US$15.4 billion [1].")
     assert answer.text.index("15.4") < answer.text.index("Older reports differ")
-    assert "US$14.2 billion (2025-05-20)" in answer.text and "US$10 billion (2023-08)" in answer.text
+    assert "US$14.2 billion, 186 projects (2025-05-20)" in answer.text and "US$10 billion (2023-08)" in answer.text
     dates = [c.date for c in answer.citations]
     assert dates[0] == "2026" and "2025-05-20" in dates
 
@@ -88,7 +88,7 @@ def test_model_sentence_repeating_the_newest_figure_is_not_shown_twice(make):
 
 def test_newest_figure_is_restated_in_korean(make):
     _, answer = _run(make(_scripted("한국은 하이퐁에 투자했습니다.")), "한국은 하이퐁에 얼마나 투자했나요?")
-    assert answer.text.startswith("최신 수치 (2026): 154억 달러 이상 [1].")
+    assert answer.text.startswith("최신 수치 (2026): 320개 프로젝트, 154억 달러 이상 [1].")
     assert "142억 달러" in answer.text  # the 2025 figure, named as older
 
 

@@ -100,10 +100,10 @@ def openai_settings(settings: Settings, base_url: str, timeout: float = 120.0) -
 
 
 def test_openai_backend_answers_with_verified_citations(settings: Settings, llm_url: str):
-    answer = Assistant(openai_settings(settings, llm_url)).ask(QUESTION)
+    answer = Assistant(openai_settings(settings, llm_url)).ask("What did Lee Kyung Hee recommend?")
     assert not answer.refused
     assert MODEL_DOWN not in answer.text
-    assert "first_token" in answer.timings  # the server's tokens reached the verifier
+    assert "model_first_token" in answer.timings  # the server's tokens reached the verifier
     verified_citations(answer)
 
 
@@ -114,13 +114,13 @@ def test_openai_backend_streams(settings: Settings, llm_url: str):
     assert isinstance(answer, Answer) and deltas and all(isinstance(d, str) for d in deltas)
     assert "".join(deltas) == answer.text
     assert answer.language == "vi" and not answer.refused and MODEL_DOWN not in answer.text
+    assert "model_first_token" in answer.timings
     verified_citations(answer)
 
 
 def test_server_down_gives_a_clear_message_and_the_passages(settings: Settings):
     answer = Assistant(openai_settings(settings, f"http://127.0.0.1:{free_port()}/v1")).ask(QUESTION)
-    assert answer.text.startswith(f"{MODEL_DOWN} (GenerationError") or answer.text.startswith(MODEL_DOWN)
-    assert "Connection error" in answer.text
+    assert MODEL_DOWN in answer.text and "Connection error" in answer.text
     verified_citations(answer)
 
 
@@ -133,7 +133,7 @@ def test_server_that_never_answers_times_out(settings: Settings):
         started = time.monotonic()
         answer = assistant.ask(QUESTION)
         elapsed = time.monotonic() - started
-    assert answer.text.startswith(MODEL_DOWN) and "timed out" in answer.text
+    assert MODEL_DOWN in answer.text and "timed out" in answer.text
     assert elapsed < 30
     verified_citations(answer)
 

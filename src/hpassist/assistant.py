@@ -7,12 +7,11 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .citations import Verifier, add_markers
 from .condense import Condenser, History
 from .conflicts import Report, reports
-from .documents import load_folder
+from .documents import load_paths
 from .embeddings import E5Embeddings
 from .evidence import EvidenceSelector
 from .generation import GenerationError, Generator
@@ -20,12 +19,12 @@ from .index import Index, SyncReport
 from .language import detect_language, written_in
 from .llm import ModelUnavailable, make_chat_model
 from .prompts import messages as phrases
-from .query import Query, QuestionError, parse_query
+from .query import Query, QuestionError, parse_query, stopwords
 from .refusal import RefusalGate
 from .retrieval import Retriever
 from .schema import Answer, Citation, Evidence, ScoredChunk
 from .settings import Settings
-from .text import quantities
+from .text import quantities, words
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +72,10 @@ class Assistant:
 
     # ----- corpus ---------------------------------------------------------------------------
     def sync(self, progress=None) -> SyncReport:
-        """Bring the index in line with the corpus folders (only changed documents are embedded)."""
-        docs = [d for folder in self.settings.corpus_dirs if Path(folder).is_dir() for d in load_folder(Path(folder))]
-        return self.index.sync(docs, progress=progress)
+        """Add or update the documents of the corpus folders (only changed ones are embedded). Documents
+        indexed from other paths with `hpassist index PATH` are kept; that command prunes."""
+        results = load_paths(self.settings.corpus_dirs, self.settings.max_file_bytes)
+        return self.index.sync([r.document for r in results if r.document], progress=progress, prune=False)
 
     def retrieve(self, query: str, k: int = 5) -> list[ScoredChunk]:
         """The top-k chunks for a query (no model): hybrid candidates reranked by their best sentence."""
@@ -127,7 +127,7 @@ class Assistant:
         mark = time.perf_counter()
         ranked = self.selector.rank(retrieval)
         decision = self.gate.decide(search, ranked)
-        found = reports(search, ranked, self.settings.min_similarity)
+        found = reports(search, ranked, self.settings.min_similarity, self.index.document_texts())
         timings["evidence"] = time.perf_counter() - mark
         draft = _Draft(query.language)
         words = phrases(self.settings.prompts_dir, query.language)
@@ -202,7 +202,7 @@ class Assistant:
             timings["generation"] = time.perf_counter() - mark
             return
         timings["generation"] = time.perf_counter() - mark
-        if not emitted and not restated:
+        if not restated and _omits(draft.text, facts[0].sentence.text, draft.language):
             yield draft.add(f"{words['quote']} {_quote(facts[0], draft)}")
 
     def _verified(self, sentence: str, facts: list[Evidence], question: str, language: str, draft: _Draft) -> str:
@@ -261,6 +261,18 @@ def _cut(buffer: str) -> list[str]:
     """Split off complete sentences; the last element is the unfinished rest."""
     parts = re.split(r"(?<=[.!?。])\s+", buffer)
     return parts
+
+
+def _omits(answer: str, evidence: str, language: str) -> bool:
+    """Whether the answer may leave out part of its main evidence, which is then quoted verbatim after it:
+    when it says almost nothing, drops a figure, is in another language than the source, or covers
+    less than 80% of the source's content words."""
+    if len(re.findall(r"[^\W\d_]{2,}", answer)) < 4 or not quantities(evidence) <= quantities(answer):
+        return True
+    if detect_language(evidence) != language:
+        return True
+    source_words = {w for w in words(evidence) if len(w) > 2 and w not in stopwords()}
+    return len(source_words & set(words(answer))) < 0.8 * len(source_words)
 
 
 def _quote(ev: Evidence, draft: _Draft) -> str:

@@ -81,7 +81,7 @@ class Verifier:
         """Which evidence sentences back `sentence`, or why none does."""
         if not evidence:
             return Check(False, reason="no evidence")
-        figures = quantities(sentence)
+        figures = quantities(sentence) - quantities(question)  # the asker's own figures ("in 2025") are given
         texts = [e.sentence.text for e in evidence]
         if figures:
             holders = [i for i, t in enumerate(texts) if figures <= quantities(t)]

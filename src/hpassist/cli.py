@@ -24,6 +24,13 @@ def _assistant(settings: Settings, sync: bool = True):
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .query import QuestionError, parse_query
+
+    try:  # an unusable question gets its polite message at once, before the index and model are loaded
+        parse_query(args.question, settings.max_question_tokens, settings.max_question_chars)
+    except QuestionError as exc:
+        print(exc)
+        return 0
     assistant = _assistant(settings)
     answer = None
     for event in assistant.stream(args.question):
@@ -32,6 +39,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         else:
             answer = event
     print()
+    if answer and answer.notice:
+        print(f"Note: {answer.notice}")
     if answer and answer.citations:
         print("\nSources:")
         for c in answer.citations:
@@ -66,7 +75,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     )
     corpus = {Path(d).expanduser().resolve() for d in settings.corpus_dirs}
     if any(Path(p).expanduser().resolve() not in corpus for p in args.paths):
-        print("Note: `hpassist ask` and later runs keep only the folders in HPASSIST_CORPUS_DIRS; add these paths there.")
+        print("Note: a later `hpassist index` without these paths removes them; add them to HPASSIST_CORPUS_DIRS to keep them.")
     return 0
 
 

@@ -89,13 +89,13 @@ class Report:
         return ", ".join(f.render(language) for f in self.figures)
 
 
-def local_figures(sentence: str) -> tuple[Figure, ...]:
-    """Measured figures of a sentence in reading order, leaving out those in a clause about the
-    national total (asides in parentheses are ignored)."""
+def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
+    """Measured figures of a sentence in reading order, from the clauses about the city (or, with
+    `national`, only from those about the whole country); asides in parentheses are ignored."""
     without_asides = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), sentence)
     found: list[tuple[int, Figure]] = []
     for clause in re.finditer(r"(?:[^,;]|,(?=\d))+", without_asides):
-        if _NATIONAL.search(clause.group(0)):
+        if bool(_NATIONAL.search(clause.group(0))) != national:
             continue
         for unit, pattern in _PATTERNS:
             for m in pattern.finditer(clause.group(0)):
@@ -110,27 +110,53 @@ def _date_key(date: str | None) -> tuple[int, ...]:
     return tuple(int(p) for p in date.split("-")) if date else (0,)
 
 
+_MONEY_CUE = re.compile(r"how much|capital|USD|dollar|billion|bao nhiêu vốn|vốn|tỷ|얼마|투자액|금액|달러|자본", re.IGNORECASE)
+
+
 def asked_units(query: Query) -> set[str]:
-    """Which measures a quantity question asks for: money, projects, countries (or several)."""
+    """Which measures a quantity question asks for: money (with its number of projects), projects,
+    countries."""
     names = {c.english[0] for c in query.all_concepts}
     units = {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
-    if names & {"registered capital", "billion", "FDI"} or ("investment" in names and not units):
-        units.add("usd")
+    if _MONEY_CUE.search(query.text) or ("investment" in names and not units):
+        units |= {"usd", "projects"}  # an amount is reported with the number of projects behind it
     return units
 
 
-def reports(query: Query, ranked: list[Evidence], min_similarity: float) -> list[Report]:
+def _about(query: Query, sentence: str, document: str) -> bool:
+    """The sentence shares one of the question's topics, and it or its document names every country,
+    company or organisation the question names (the city and the country are the scope, not the subject;
+    "the report on the Chungbuk delegation" names the document, not the sentence)."""
+    entities = [c for c in query.all_concepts if c.entity and c.english[0] != "Vietnam"]
+    topics = [c for c in query.all_concepts if not c.entity]
+    named = all(c.found_in(sentence) or c.found_in(document) for c in entities)
+    return named and (not topics or any(c.found_in(sentence) for c in topics))
+
+
+def _meaningful(figure: Figure) -> bool:
+    """A running total, not a single item ("1 dự án đến từ Hàn Quốc")."""
+    return figure.unit == "usd" or figure.value >= 2
+
+
+def reports(
+    query: Query, ranked: list[Evidence], min_similarity: float, documents: dict[str, str]
+) -> list[Report]:
     """One report per source of the quantity asked about, newest first (only for quantity questions);
-    when the question names a year, the report from that year comes first."""
+    when the question names a year, the report from that year comes first. `documents` maps each
+    source to its text."""
     units = asked_units(query) if query.asks_quantity else set()
     if not units:
         return []
+    names = {c.english[0] for c in query.all_concepts}
+    national = "Vietnam" in names and not re.search(r"h[aả]i\s*ph[oò]ng|haiphong|하이퐁", query.text, re.IGNORECASE)
     by_source: dict[str, Report] = {}
     for ev in ranked:
         if ev.similarity < min_similarity or ev.sentence.source in by_source:
             continue
-        figures = tuple(f for f in local_figures(ev.sentence.text) if f.unit in units)
-        if figures and all(c.found_in(ev.sentence.text) for c in query.all_concepts):
+        figures = tuple(
+            f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f)
+        )
+        if figures and _about(query, ev.sentence.text, documents.get(ev.sentence.source, "")):
             by_source[ev.sentence.source] = Report(ev, figures)
     found = sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
     # A question about a period ("in April 2024") leads with the report from that period.

@@ -203,7 +203,7 @@ def _load(path: Path, source: str, max_bytes: int) -> FileResult:
         return FileResult(path, source, skipped="vanished before it could be read")
     except OSError as exc:
         return FileResult(path, source, skipped=f"unreadable: {exc.strerror or exc}")
-    except Exception as exc:  # Unreadable, or a parser failing on a malformed file
+    except Exception as exc:  # noqa: BLE001 - Unreadable, or a parser failing on a malformed file
         return FileResult(path, source, skipped=f"unreadable: {exc}")
     if not text.strip():
         return FileResult(path, source, skipped="empty")

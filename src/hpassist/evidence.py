@@ -17,13 +17,15 @@ from .query import Query
 from .retrieval import Retrieval
 from .schema import Evidence, Sentence
 from .settings import Settings
-from .text import fold
+from .text import fold, quantities
 from .tokens import count_tokens
 
 _FIGURE = re.compile(r"\d")
 COVERAGE_WEIGHT = 0.15
 FIGURE_WEIGHT = 0.04
 PERIOD_WEIGHT = 0.06  # a question about "2024" prefers sources dated 2024
+SHARED_FIGURE_WEIGHT = 0.04  # per figure in both the question and the sentence ("2020–2025"), up to 3
+RECENCY_WEIGHT = 0.01  # per year after 2020 (capped): newer sources win near-ties, as investors want
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class EvidenceSelector:
     def rank(self, retrieval: Retrieval) -> list[Evidence]:
         """All candidate sentences, best first."""
         query = retrieval.query
+        asked_figures = quantities(query.text)
         ranked = []
         seen: set[tuple[str, int]] = set()
         for scored in retrieval.chunks:
@@ -72,6 +75,9 @@ class EvidenceSelector:
                     score += FIGURE_WEIGHT
                 if query.years and chunk.date and chunk.date[:4] in query.years:
                     score += PERIOD_WEIGHT
+                score += SHARED_FIGURE_WEIGHT * min(3, len(asked_figures & quantities(text)))
+                if chunk.date:
+                    score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
                 sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text)
                 ranked.append(Evidence(sentence, score, float(sim)))
         return sorted(ranked, key=lambda e: e.score, reverse=True)

@@ -8,6 +8,7 @@ then the old records are deleted. Searches only see records named by the manifes
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import re
@@ -106,6 +107,7 @@ class Index:
                 f"Delete {settings.index_dir} (or the collection on the server) and run `hpassist index`."
             ) from exc
         self._chunks: list[Chunk] | None = None
+        self._documents: dict[str, str] | None = None
         self._bm25: bm25s.BM25 | None = None
 
     # ----- manifest -------------------------------------------------------------------------
@@ -116,15 +118,20 @@ class Index:
 
     def _commit(self, sources: dict[str, str]) -> None:
         manifest = {"sources": sources, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        self.collection.modify(metadata={"manifest": json.dumps(manifest, sort_keys=True)})
+        self._write(self.collection.modify, metadata={"manifest": json.dumps(manifest, sort_keys=True)})
         self._chunks = None
+        self._documents = None
         self._bm25 = None
 
     # ----- writing --------------------------------------------------------------------------
     def sync(
-        self, documents: Iterable[Document], progress: Callable[[int, int, str], None] | None = None
+        self,
+        documents: Iterable[Document],
+        progress: Callable[[int, int, str], None] | None = None,
+        prune: bool = True,
     ) -> SyncReport:
-        """Make the index hold exactly `documents`, embedding only what changed."""
+        """Make the index hold `documents`, embedding only what changed; with `prune`, also remove
+        every other document (without it, documents indexed from elsewhere are kept)."""
         docs = {d.source: d for d in documents}
         committed = dict(self.manifest()["sources"])
         report = SyncReport()
@@ -137,7 +144,8 @@ class Index:
             self._delete_records(doc.sha256, doc.source)  # leftovers of an interrupted run
             for batch in _batches(self._records(doc, chunks), _BATCH):
                 vectors = self.embedder.passages([r["document"] for r in batch])
-                self.collection.add(
+                self._write(
+                    self.collection.add,
                     ids=[r["id"] for r in batch],
                     documents=[r["document"] for r in batch],
                     metadatas=[r["metadata"] for r in batch],
@@ -153,7 +161,7 @@ class Index:
             self._commit(committed)
             if old:
                 self._delete_records(old, doc.source)
-        for source in sorted(set(committed) - set(docs)):
+        for source in sorted(set(committed) - set(docs)) if prune else []:
             old = committed.pop(source)
             self._commit(committed)
             self._delete_records(old, source)
@@ -162,8 +170,39 @@ class Index:
             self._commit(committed)
         return report
 
+    def _location(self) -> str:
+        return f"the Chroma server at {self.settings.chroma_url}" if self.settings.chroma_url else str(self.settings.index_dir)
+
+    def _write(self, method: Callable[..., Any], **kwargs: Any) -> Any:
+        """Call a Chroma write; a failure (a full disk, a store that went away) becomes IndexUnavailable
+        naming the fix. The manifest is switched only after a document's records are all written, so the
+        previous index stays usable."""
+        try:
+            return method(**kwargs)
+        except Exception as exc:
+            full = getattr(exc, "errno", None) == errno.ENOSPC or re.search(r"disk is full|no space left", str(exc), re.I)
+            fix = f"Free disk space for {self._location()}" if full else f"Check {self._location()}"
+            raise IndexUnavailable(
+                f"Indexing stopped ({type(exc).__name__}: {str(exc)[:160]}). The previous index is still usable. "
+                f"{fix}, then run `hpassist index` again."
+            ) from exc
+
+    def _read(self, method: Callable[..., Any], **kwargs: Any) -> Any:
+        """Call a Chroma read; a store that was deleted, damaged or went away becomes IndexUnavailable
+        naming the fix."""
+        try:
+            return method(**kwargs)
+        except Exception as exc:
+            if self.settings.chroma_url:
+                fix = f"Check that the Chroma server at {self.settings.chroma_url} is running, then ask again."
+            elif not self.settings.index_dir.exists():
+                fix = f"The folder {self.settings.index_dir} is missing: run `hpassist index` to rebuild it, then restart."
+            else:
+                fix = f"Delete {self.settings.index_dir} and run `hpassist index` to rebuild it, then restart."
+            raise IndexUnavailable(f"The index cannot be read ({type(exc).__name__}: {str(exc)[:160]}). {fix}") from exc
+
     def _delete_records(self, sha: str, source: str) -> None:
-        self.collection.delete(where={"$and": [{"source": source}, {"sha": sha}]})
+        self._write(self.collection.delete, where={"$and": [{"source": source}, {"sha": sha}]})
 
     @staticmethod
     def _records(doc: Document, chunks: list[Chunk]) -> list[dict[str, Any]]:
@@ -203,8 +242,17 @@ class Index:
         """All committed chunks, rebuilt from their sentence records."""
         if self._chunks is None:
             where = self._where_committed()
-            self._chunks = [] if where is None else _assemble(self.collection.get(where=where))
+            self._chunks = [] if where is None else _assemble(self._read(self.collection.get, where=where))
         return self._chunks
+
+    def document_texts(self) -> dict[str, str]:
+        """Each committed source's text (its chunks joined), for document-level checks."""
+        if self._documents is None:
+            texts: dict[str, list[str]] = {}
+            for chunk in self.chunks():
+                texts.setdefault(chunk.source, []).append(f"{chunk.title}\n{chunk.text}")
+            self._documents = {source: "\n".join(parts) for source, parts in texts.items()}
+        return self._documents
 
     def chunk_by_id(self) -> dict[str, Chunk]:
         return {c.id: c for c in self.chunks()}
@@ -229,8 +277,12 @@ class Index:
         """Nearest sentences by cosine similarity, best first."""
         where = self._where_committed()
         if where is None:
-            return []
-        res = self.collection.query(
+            raise IndexUnavailable(
+                f"The index at {self._location()} holds no documents yet. Run `hpassist index` "
+                f"(it reads the folders in HPASSIST_CORPUS_DIRS)."
+            )
+        res = self._read(
+            self.collection.query,
             query_embeddings=[query_vector], n_results=k, where=where, include=["metadatas", "distances"]
         )
         return [
@@ -241,7 +293,7 @@ class Index:
     def sentence_vectors(self, chunk: Chunk) -> np.ndarray:
         """Stored embeddings of a chunk's sentences, in order."""
         ids = [_sentence_id(chunk, i) for i in range(len(chunk.sentences))]
-        res = self.collection.get(ids=ids, include=["embeddings"])
+        res = self._read(self.collection.get, ids=ids, include=["embeddings"])
         order = {i: n for n, i in enumerate(res["ids"])}
         return np.asarray([res["embeddings"][order[i]] for i in ids], dtype=np.float32)
 

@@ -11,8 +11,10 @@ import importlib
 import os
 import threading
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -20,6 +22,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
+from .generation import GenerationError
 from .settings import Settings
 
 MODEL_FILE = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
@@ -43,16 +46,17 @@ def _stamp(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def verified(path: Path, expected: str) -> Path:
+def verified(
+    path: Path, expected: str, fix: str = "delete it and HP Assist rebuilds it from the installed packages"
+) -> Path:
     """Return `path` if its SHA-256 is `expected` (cached in a stamp file keyed by size and mtime)."""
     stamp = path.with_suffix(path.suffix + ".sha256")
     if stamp.exists() and stamp.read_text().split() == [expected, _stamp(path)]:
         return path
     actual = _sha256(path)
     if actual != expected:
-        raise ModelUnavailable(
-            f"Model file {path} fails its checksum (SHA-256 {actual[:16]}…, expected {expected[:16]}…). "
-            f"Delete it and HP Assist will rebuild it from the installed packages."
+        raise ModelUnavailable(  # the fix first: callers may shorten the message
+            f"The model file fails its checksum: {fix}. File: {path} (SHA-256 {actual[:16]}…, expected {expected[:16]}…)."
         )
     stamp.write_text(f"{expected} {_stamp(path)}\n")
     return path
@@ -160,18 +164,66 @@ class LlamaCppChat(BaseChatModel):
         return len(self._model().tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
 
+def _public_url(url: str) -> str:
+    """The URL without user, password, query or fragment, safe to show in a message."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return urlunsplit((parts.scheme, host + (f":{parts.port}" if parts.port else ""), parts.path, "", ""))
+
+
+def _server_failure(exc: Exception, url: str, timeout: Any) -> str:
+    """A short message naming the fix for a failed request to an OpenAI-compatible server. It never
+    repeats the server's reply, which may quote the request or the key."""
+    import openai
+
+    where = _public_url(url)
+    if isinstance(exc, openai.APITimeoutError):
+        after = f" after {timeout:g} s" if isinstance(timeout, int | float) else ""
+        return f"Request timed out{after}: check the model server or raise HPASSIST_LLM_TIMEOUT ({where})."
+    if isinstance(exc, openai.APIConnectionError):
+        return f"Connection error: start the model server or fix HPASSIST_OPENAI_BASE_URL ({where})."
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return f"The model server refused the API key (HTTP {exc.status_code}): check HPASSIST_OPENAI_API_KEY ({where})."
+    if isinstance(exc, openai.APIStatusError):
+        return f"The model server answered HTTP {exc.status_code}: check HPASSIST_OPENAI_MODEL and its log ({where})."
+    return f"The model server's reply could not be used ({type(exc).__name__}): see its log ({where})."
+
+
+@lru_cache(maxsize=1)
+def _server_chat_class() -> type[BaseChatModel]:
+    """ChatOpenAI whose failures become GenerationError messages that name the fix."""
+    import openai
+    from langchain_openai import ChatOpenAI
+
+    class ServerChat(ChatOpenAI):
+        def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+            try:
+                yield from super()._stream(*args, **kwargs)
+            except openai.APIError as exc:
+                raise GenerationError(_server_failure(exc, self.openai_api_base or "", self.request_timeout)) from exc
+
+        def _generate(self, *args: Any, **kwargs: Any) -> ChatResult:
+            try:
+                return super()._generate(*args, **kwargs)
+            except openai.APIError as exc:
+                raise GenerationError(_server_failure(exc, self.openai_api_base or "", self.request_timeout)) from exc
+
+    return ServerChat
+
+
 def make_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model the settings select."""
     if settings.llm == "openai":
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
+        return _server_chat_class()(
             base_url=settings.openai_base_url,
             model=settings.openai_model,
             api_key=settings.openai_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",
             timeout=settings.llm_timeout,
             max_retries=0,
             max_tokens=settings.max_tokens,
+            # LangChain sends max_completion_tokens, which llama.cpp's and older servers ignore.
+            extra_body={"max_tokens": settings.max_tokens},
             temperature=settings.temperature,
         )
     if settings.model_path is None:
@@ -179,7 +231,9 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     elif not settings.model_path.is_file():
         raise ModelUnavailable(f"HPASSIST_MODEL_PATH={settings.model_path} does not exist.")
     elif settings.model_path_sha256:
-        path = verified(settings.model_path, settings.model_path_sha256)
+        path = verified(
+            settings.model_path, settings.model_path_sha256, "replace it, or correct HPASSIST_MODEL_PATH_SHA256"
+        )
     else:
         path = settings.model_path
     return LlamaCppChat(

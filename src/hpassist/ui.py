@@ -154,11 +154,11 @@ def serve(assistant: Assistant) -> None:
 
 
 def respond(assistant: Assistant, question: str, session: list[Turn]) -> Iterator[list[Turn]]:
-    """The session's turns after each streamed piece of the answer to `question`; failures become text."""
-    if not question.strip():
-        yield session
-        return
-    history = [(t["question"], t["answer"]) for t in session if not t["error"]]
+    """The session's turns after each streamed piece of the answer to `question`; failures become text.
+    A question that cannot be read (blank, emoji only...) gets the assistant's polite message."""
+    question = question if isinstance(question, str) else ""
+    # Earlier questions that could not be read (never searched) are no context for a follow-up.
+    history = [(t["question"], t["answer"]) for t in session if not t["error"] and t["search_query"]]
     turn: Turn = {
         "question": question,
         "answer": "",
