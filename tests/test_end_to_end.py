@@ -41,7 +41,7 @@ def test_korean_question_gets_a_korean_answer_from_vietnamese_sources(assistant)
     assert answer.language == "ko" and not answer.refused
     outside_quotes = answer.text.split("“")[0]
     assert written_in(outside_quotes, "ko")
-    assert "15,4" in answer.text
+    assert "154억 달러" in answer.text  # 15,4 tỷ USD, restated in Korean units
 
 
 def test_unanswerable_is_refused_without_figures(assistant):
