@@ -266,13 +266,13 @@ def _cut(buffer: str) -> list[str]:
 def _omits(answer: str, evidence: str, language: str) -> bool:
     """Whether the answer may leave out part of its main evidence, which is then quoted verbatim after it:
     when it says almost nothing, drops a figure, is in another language than the source, or covers
-    less than 80% of the source's content words."""
+    less than 90% of the source's content words."""
     if len(re.findall(r"[^\W\d_]{2,}", answer)) < 4 or not quantities(evidence) <= quantities(answer):
         return True
     if detect_language(evidence) != language:
         return True
     source_words = {w for w in words(evidence) if len(w) > 2 and w not in stopwords()}
-    return len(source_words & set(words(answer))) < 0.8 * len(source_words)
+    return len(source_words & set(words(answer))) < 0.9 * len(source_words)
 
 
 def _quote(ev: Evidence, draft: _Draft) -> str:

@@ -1,4 +1,4 @@
-"""Command line: `hpassist ask "…"`, `hpassist index [PATH…]`, `hpassist serve`, `hpassist eval`."""
+"""Command line: `hpassist ask "…"`, `hpassist index [PATH…]`, `hpassist serve`, `hpassist eval`, `hpassist bench`."""
 
 from __future__ import annotations
 
@@ -116,6 +116,37 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the benchmarks of a source checkout (benchmarks/): a table, benchmarks/results.md and latency.png.
+    They use a fresh temporary data dir, never `settings.data_dir`."""
+    import shlex
+
+    from .settings import REPO_ROOT
+
+    if not (REPO_ROOT / "benchmarks" / "run.py").is_file():
+        print("hpassist bench needs a source checkout with its benchmarks/ folder.", file=sys.stderr)
+        return 1
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.append(str(REPO_ROOT))
+    from benchmarks.run import run
+
+    return run(args, "hpassist " + shlex.join(sys.argv[1:]))
+
+
+def _bench_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options of benchmarks/options.py, loaded by path (it imports only argparse); none without it."""
+    from importlib.util import module_from_spec, spec_from_file_location
+
+    from .settings import REPO_ROOT
+
+    path = REPO_ROOT / "benchmarks" / "options.py"
+    spec = spec_from_file_location("_hpassist_bench_options", path) if path.is_file() else None
+    if spec and spec.loader:
+        module = module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.add_arguments(parser)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hpassist", description="Grounded answers about investing in Hải Phòng.")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -128,10 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     evaluate = sub.add_parser("eval", help="score the assistant on the known-facts set (evals/facts.yaml)")
     evaluate.add_argument("--cases", type=Path, help="a facts file (default: evals/facts.yaml)")
     evaluate.add_argument("--out", type=Path, help="where to write report.md and report.json (default: evals/)")
+    bench = sub.add_parser("bench", help="measure speed, memory and scaling; writes benchmarks/results.md (source checkout)")
+    _bench_options(bench)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    handlers = {"ask": cmd_ask, "index": cmd_index, "serve": cmd_serve, "eval": cmd_eval}
+    handlers = {"ask": cmd_ask, "index": cmd_index, "serve": cmd_serve, "eval": cmd_eval, "bench": cmd_bench}
     try:
         return handlers[args.command](args, settings)
     except Exception as exc:  # a clear message, not a traceback, for every known failure

@@ -24,6 +24,8 @@ _PATTERNS = (
     ("projects", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:dự án|projects)", re.IGNORECASE)),
     ("countries", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:quốc gia|countries)", re.IGNORECASE)),
 )
+# A share ("chiếm 14% cả nước") is relative to a total by nature, so it is read from the whole sentence.
+_PERCENT = re.compile(_QUALIFIER + _NUMBER + r"()\s*%")
 _SCALE = {"billion": 1e9, "bn": 1e9, "tỷ": 1e9, "million": 1e6, "triệu": 1e6, "": 1.0}
 _QUALIFIERS = {
     "more": {"en": "more than {}", "vi": "hơn {}", "ko": "{} 이상"},
@@ -68,6 +70,7 @@ def _render_value(unit: str, value: float, language: str) -> str:
             return f"{amount} {'tỷ' if big else 'triệu'} USD"
         return f"US${amount} {'billion' if big else 'million'}"
     words = {
+        "percent": {"en": "{}%", "vi": "{}%", "ko": "{}%"},
         "projects": {"en": "{} projects", "vi": "{} dự án", "ko": "{}개 프로젝트"},
         "countries": {"en": "{} countries and territories", "vi": "{} quốc gia và vùng lãnh thổ", "ko": "{}개 국가·지역"},
     }[unit]
@@ -93,17 +96,21 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
     """Measured figures of a sentence in reading order, from the clauses about the city (or, with
     `national`, only from those about the whole country); asides in parentheses are ignored."""
     without_asides = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), sentence)
-    found: list[tuple[int, Figure]] = []
+    found = [(m.start(), _figure("percent", m)) for m in _PERCENT.finditer(sentence)]
     for clause in re.finditer(r"(?:[^,;]|,(?=\d))+", without_asides):
         if bool(_NATIONAL.search(clause.group(0))) != national:
             continue
         for unit, pattern in _PATTERNS:
             for m in pattern.finditer(clause.group(0)):
-                qualifier, number, scale = m.group(1), m.group(2), m.group(3)
-                value = float(f"{float(canonical_number(number.rstrip('.,'))) * _SCALE[scale.lower()]:.9g}")
-                kind = _QUALIFIER_KIND.get(qualifier.lower()) if qualifier else None
-                found.append((clause.start() + m.start(), Figure(unit, value, kind, m.group(0).strip())))
+                found.append((clause.start() + m.start(), _figure(unit, m)))
     return tuple(f for _, f in sorted(found, key=lambda p: p[0]))
+
+
+def _figure(unit: str, m: re.Match[str]) -> Figure:
+    qualifier, number, scale = m.group(1), m.group(2), m.group(3)
+    value = float(f"{float(canonical_number(number.rstrip('.,'))) * _SCALE[scale.lower()]:.9g}")
+    kind = _QUALIFIER_KIND.get(qualifier.lower()) if qualifier else None
+    return Figure(unit, value, kind, m.group(0).strip())
 
 
 def _date_key(date: str | None) -> tuple[int, ...]:
@@ -114,9 +121,11 @@ _MONEY_CUE = re.compile(r"how much|capital|USD|dollar|billion|bao nhiêu vốn|v
 
 
 def asked_units(query: Query) -> set[str]:
-    """Which measures a quantity question asks for: money (with its number of projects), projects,
-    countries."""
+    """Which measures a quantity question asks for: a share, or money (with its number of projects),
+    projects, countries."""
     names = {c.english[0] for c in query.all_concepts}
+    if "percent" in names:
+        return {"percent"}
     units = {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
     if _MONEY_CUE.search(query.text) or ("investment" in names and not units):
         units |= {"usd", "projects"}  # an amount is reported with the number of projects behind it

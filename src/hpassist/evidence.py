@@ -25,6 +25,7 @@ COVERAGE_WEIGHT = 0.15
 FIGURE_WEIGHT = 0.04
 PERIOD_WEIGHT = 0.06  # a question about "2024" prefers sources dated 2024
 SHARED_FIGURE_WEIGHT = 0.04  # per figure in both the question and the sentence ("2020–2025"), up to 3
+NAME_WEIGHT = 0.1  # per name of the question ("Matching Your Future") that the sentence contains
 RECENCY_WEIGHT = 0.01  # per year after 2020 (capped): newer sources win near-ties, as investors want
 
 
@@ -76,6 +77,7 @@ class EvidenceSelector:
                 if query.years and chunk.date and chunk.date[:4] in query.years:
                     score += PERIOD_WEIGHT
                 score += SHARED_FIGURE_WEIGHT * min(3, len(asked_figures & quantities(text)))
+                score += NAME_WEIGHT * sum(fold(name) in fold(text) for name in query.names)
                 if chunk.date:
                     score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
                 sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text)

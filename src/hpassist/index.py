@@ -180,26 +180,26 @@ class Index:
         try:
             return method(**kwargs)
         except Exception as exc:
-            full = getattr(exc, "errno", None) == errno.ENOSPC or re.search(r"disk is full|no space left", str(exc), re.I)
-            fix = f"Free disk space for {self._location()}" if full else f"Check {self._location()}"
+            full = getattr(exc, "errno", None) == errno.ENOSPC or re.search(r"disk is full|no space left", str(exc), re.IGNORECASE)
+            fix = f"free disk space for {self._location()}" if full else f"check {self._location()}"
             raise IndexUnavailable(
-                f"Indexing stopped ({type(exc).__name__}: {str(exc)[:160]}). The previous index is still usable. "
-                f"{fix}, then run `hpassist index` again."
+                f"Indexing stopped: {fix}, then run `hpassist index` again; the previous index is still usable "
+                f"({type(exc).__name__}: {str(exc)[:100]})."
             ) from exc
 
     def _read(self, method: Callable[..., Any], **kwargs: Any) -> Any:
         """Call a Chroma read; a store that was deleted, damaged or went away becomes IndexUnavailable
-        naming the fix."""
+        naming the fix (first: the web chat shortens long messages)."""
         try:
             return method(**kwargs)
         except Exception as exc:
             if self.settings.chroma_url:
-                fix = f"Check that the Chroma server at {self.settings.chroma_url} is running, then ask again."
+                fix = f"check that the Chroma server at {self.settings.chroma_url} is running, then ask again"
             elif not self.settings.index_dir.exists():
-                fix = f"The folder {self.settings.index_dir} is missing: run `hpassist index` to rebuild it, then restart."
+                fix = f"its folder {self.settings.index_dir} is missing; run `hpassist index` to rebuild it, then restart"
             else:
-                fix = f"Delete {self.settings.index_dir} and run `hpassist index` to rebuild it, then restart."
-            raise IndexUnavailable(f"The index cannot be read ({type(exc).__name__}: {str(exc)[:160]}). {fix}") from exc
+                fix = f"delete {self.settings.index_dir} and run `hpassist index` to rebuild it, then restart"
+            raise IndexUnavailable(f"The index cannot be read: {fix} ({type(exc).__name__}: {str(exc)[:100]}).") from exc
 
     def _delete_records(self, sha: str, source: str) -> None:
         self._write(self.collection.delete, where={"$and": [{"source": source}, {"sha": sha}]})

@@ -180,14 +180,14 @@ def _server_failure(exc: Exception, url: str, timeout: Any) -> str:
     where = _public_url(url)
     if isinstance(exc, openai.APITimeoutError):
         after = f" after {timeout:g} s" if isinstance(timeout, int | float) else ""
-        return f"Request timed out{after}: check the model server or raise HPASSIST_LLM_TIMEOUT ({where})."
+        return f"Request timed out{after}: check the model server or raise HPASSIST_LLM_TIMEOUT; server {where}"
     if isinstance(exc, openai.APIConnectionError):
-        return f"Connection error: start the model server or fix HPASSIST_OPENAI_BASE_URL ({where})."
+        return f"Connection error: start the model server or fix HPASSIST_OPENAI_BASE_URL; now {where}"
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        return f"The model server refused the API key (HTTP {exc.status_code}): check HPASSIST_OPENAI_API_KEY ({where})."
+        return f"The model server refused the API key (HTTP {exc.status_code}): check HPASSIST_OPENAI_API_KEY; server {where}"
     if isinstance(exc, openai.APIStatusError):
-        return f"The model server answered HTTP {exc.status_code}: check HPASSIST_OPENAI_MODEL and its log ({where})."
-    return f"The model server's reply could not be used ({type(exc).__name__}): see its log ({where})."
+        return f"The model server answered HTTP {exc.status_code}: check HPASSIST_OPENAI_MODEL and its log; server {where}"
+    return f"The model server's reply could not be used ({type(exc).__name__}): see its log; server {where}"
 
 
 @lru_cache(maxsize=1)
