@@ -10,7 +10,9 @@ def test_local_figures_keep_units_and_decimals():
 
 def test_national_totals_are_not_local_figures():
     text = "Hiện nay, Hàn Quốc đã đầu tư 85,9 tỷ USD tại Việt Nam, trong đó, tổng vốn đầu tư tại Hải Phòng là gần 12 tỷ USD (chiếm 14% cả nước)."
-    assert [f.written for f in local_figures(text)] == ["gần 12 tỷ USD"]
+    assert [f.written for f in local_figures(text) if f.unit == "usd"] == ["gần 12 tỷ USD"]
+    assert [f.written for f in local_figures(text, national=True) if f.unit == "usd"] == ["85,9 tỷ USD"]
+    assert [f.render("en") for f in local_figures(text) if f.unit == "percent"] == ["14%"]  # a share of the national total
 
 
 def test_figures_are_restated_in_the_reader_language_with_the_same_value():
