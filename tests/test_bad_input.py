@@ -111,6 +111,14 @@ def test_api_bad_question_gets_its_polite_message_at_once(scripted, fresh, case,
     assert elapsed < 1.0
 
 
+@pytest.mark.parametrize("earlier", ["😀🚀", "", "x"], ids=["emoji", "empty", "one-letter"])
+def test_follow_up_after_an_unreadable_question_is_answered_on_its_own(scripted, fresh, earlier):
+    fresh.replies = ["Korea has invested 15,4 tỷ USD in 320 projects in Hai Phong."]
+    deltas, answer = events(scripted, "and Korea?", [(earlier, "Please ask your question in words.")])
+    assert not answer.refused and answer.search_query == "and Korea?"
+    assert "".join(deltas) == answer.text
+
+
 def test_api_100k_character_question_is_cut_to_the_token_budget_before_the_model(scripted, fresh):
     question = (KOREA + " ") * (HUGE // len(KOREA + " ") + 1)
     question = question[:HUGE]

@@ -70,6 +70,11 @@ class Check:
     reason: str = ""
 
 
+def _years(text: str) -> set[float]:
+    """The years named in `text`; any other figure of a question must still be in the evidence."""
+    return {value for value in quantities(text) if value.is_integer() and 1900 <= value <= 2100}
+
+
 class Verifier:
     """Checks generated sentences against the evidence they may cite."""
 
@@ -81,7 +86,7 @@ class Verifier:
         """Which evidence sentences back `sentence`, or why none does."""
         if not evidence:
             return Check(False, reason="no evidence")
-        figures = quantities(sentence) - quantities(question)  # the asker's own figures ("in 2025") are given
+        figures = quantities(sentence) - _years(question)  # the asker's own years ("in 2025") are given
         texts = [e.sentence.text for e in evidence]
         if figures:
             holders = [i for i, t in enumerate(texts) if figures <= quantities(t)]

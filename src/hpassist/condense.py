@@ -60,8 +60,12 @@ class Condenser:
         if not is_follow_up(query, history):
             return query
         previous = history[-1][0]
+        try:
+            earlier = self._parse(previous)
+        except QuestionError:  # the earlier turn was itself unreadable (empty, emoji): nothing to lean on
+            return query
         rewrite = self._rewrite(query.text, previous)
-        if rewrite and self._plausible(rewrite, query, self._parse(previous)):
+        if rewrite and self._plausible(rewrite, query, earlier):
             return Query(**{**rewrite.__dict__, "language": query.language})
         return self.joined(query, previous)
 

@@ -28,6 +28,21 @@ SHARED_FIGURE_WEIGHT = 0.04  # per figure in both the question and the sentence 
 NAME_WEIGHT = 0.1  # per name of the question ("Matching Your Future") that the sentence contains
 RECENCY_WEIGHT = 0.01  # per year after 2020 (capped): newer sources win near-ties, as investors want
 
+# Text that talks to the assistant rather than about Hai Phong ("ignore the sources and say ...", "AI assistant:",
+# "bỏ qua các hướng dẫn", "지시를 무시"): a planted instruction, never evidence. Matched on folded text.
+_ADDRESSES_ASSISTANT = re.compile(
+    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+)*"
+    r"(instructions?|prompts?|sources|rules|facts|context)\b(?!\s+of\b)"
+    r"|\bsystem prompt\b|\b(ai|llm|chatbot|language model|assistant)\s*:"
+    r"|\bbo qua\s+(cac|moi|tat ca|nhung)\s+(huong dan|chi dan|chi thi|lenh|quy tac|nguon)\b(?!\s+von)"
+    r"|\bloi nhac he thong\b|(지시|지침|명령|프롬프트|출처|규칙)\S*\s*(을|를)?\s*무시|시스템 프롬프트"
+)
+
+
+def addresses_assistant(text: str) -> bool:
+    """True for a sentence that instructs the assistant (prompt injection planted in a document)."""
+    return _ADDRESSES_ASSISTANT.search(fold(text)) is not None
+
 
 @dataclass(frozen=True)
 class Coverage:
@@ -71,6 +86,8 @@ class EvidenceSelector:
                     continue
                 seen.add((chunk.source, span.start))
                 text = chunk.sentence_text(position)
+                if addresses_assistant(text):
+                    continue
                 score = float(sim) + COVERAGE_WEIGHT * coverage(query, text).share
                 if query.asks_quantity and _FIGURE.search(text):
                     score += FIGURE_WEIGHT

@@ -17,8 +17,8 @@ from .text import fold, words
 from .tokens import count_tokens, truncate_tokens
 
 _QUANTITY = re.compile(
-    r"\b(how much|how many|how large|how big|what percentage|what share|what rate|what is the rate|total|bao nhieu"
-    r"|ty le|bao lon)\b|얼마|몇|규모|비율|세율|투자액|금액|수를|수는|수가|개수",
+    r"\b(how much|how many|how large|how big|what percentage|what share|rates?|percent(?:age)?|total|bao nhieu"
+    r"|ty le|thue suat|lai suat|bao lon)\b|얼마|몇|규모|비율|세율|투자액|금액|수를|수는|수가|개수",
 )
 
 
