@@ -298,7 +298,6 @@ def _chunk(source: str) -> ScoredChunk:
         end=1,
         text="x",
         sentences=(),
-        doc_sha256="0",
     )
     return ScoredChunk(chunk=chunk, score=1.0)
 

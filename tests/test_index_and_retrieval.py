@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from hpassist.chunking import chunk_document
 from hpassist.documents import load_folder, parse_document
 from hpassist.index import Index
 from hpassist.query import parse_query
@@ -59,6 +60,18 @@ def test_reindex_is_incremental_and_follows_changes(tmp_path):
     assert reopened.collection.count() == sum(len(c.sentences) for c in reopened.chunks())
 
 
+def test_a_new_way_of_cutting_documents_re_embeds_them_all(tmp_path, monkeypatch):
+    settings = Settings(data_dir=tmp_path / "data", corpus_dirs=[SEEDS])
+    first = Index(settings).sync(load_folder(SEEDS))
+    monkeypatch.setattr("hpassist.index.LAYOUT_VERSION", -1)  # as after an upgrade of the sentence splitter
+    again = Index(settings).sync(load_folder(SEEDS))
+    assert sorted(again.updated) == sorted(first.added) and again.sentences_embedded == first.sentences_embedded
+    rechunked = Index(settings.model_copy(update={"chunk_tokens": 120})).sync(load_folder(SEEDS))
+    assert len(rechunked.updated) == 5
+    reopened = Index(settings.model_copy(update={"chunk_tokens": 120}))
+    assert reopened.collection.count() == sum(len(c.sentences) for c in reopened.chunks())  # no stale copies
+
+
 def test_uncommitted_records_are_invisible(tmp_path):
     """Records written by a run that died before committing are ignored by searches."""
     settings = Settings(data_dir=tmp_path / "data", corpus_dirs=[SEEDS])
@@ -66,7 +79,7 @@ def test_uncommitted_records_are_invisible(tmp_path):
     index.sync(load_folder(SEEDS))
     before = len(index.chunks())
     ghost = parse_document("999_ghost.txt", "Một tài liệu viết dở về khu công nghiệp ma ở Hải Phòng với 999 dự án.")
-    records = index._records(ghost, __import__("hpassist.chunking", fromlist=["x"]).chunk_document(ghost, 200))
+    records = index._records(ghost, chunk_document(ghost, 200), index.stamp(ghost))
     index.collection.add(
         ids=[r["id"] for r in records],
         documents=[r["document"] for r in records],
@@ -76,3 +89,6 @@ def test_uncommitted_records_are_invisible(tmp_path):
     fresh = Index(settings)
     assert len(fresh.chunks()) == before
     assert all(c.source != "999_ghost.txt" for c in fresh.chunks())
+    # the ghost is the nearest record to its own words, yet a search never returns it
+    hits = fresh.dense_search(fresh.embedder.queries([ghost.raw])[0], 5)
+    assert len(hits) == 5 and all(not h.chunk_id.startswith("999_ghost") for h in hits)

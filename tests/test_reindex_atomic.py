@@ -77,7 +77,8 @@ def test_killed_reindex_keeps_the_old_index_and_the_next_run_completes(tmp_path:
     env = {**os.environ, "HPASSIST_DATA_DIR": str(settings.data_dir), "HPASSIST_CORPUS_DIRS": json.dumps([str(bulk), str(corpus)])}
     subprocess.run(INDEX, env=env, check=True, capture_output=True, timeout=600)
     old = {d.source: d for d in load_folder(corpus)}
-    assert fresh_index(settings).manifest()["sources"] == {s: d.sha256 for s, d in old.items()}
+    index = fresh_index(settings)
+    assert index.manifest()["sources"] == {s: index.stamp(d) for s, d in old.items()}
 
     # a larger change: 20 new articles (embedded first) and an edited seed (embedded last)
     write_bulk(bulk)
@@ -90,8 +91,8 @@ def test_killed_reindex_keeps_the_old_index_and_the_next_run_completes(tmp_path:
     # the old index is whole: every committed document has all its records, the edited seed its old version
     index = fresh_index(settings)
     committed = index.manifest()["sources"]
-    assert committed[CHANGED] == old[CHANGED].sha256
-    assert {s: committed.get(s) for s in old} == {s: d.sha256 for s, d in old.items()}
+    assert committed[CHANGED] == index.stamp(old[CHANGED])
+    assert {s: committed.get(s) for s in old} == {s: index.stamp(d) for s, d in old.items()}
     assert len(committed) < len(old) + 20  # it really was interrupted
     now = {d.source: d for d in load_folder(bulk)} | old
     assert sentences_by_source(index) == expected_sentences({s: now[s] for s in committed})
@@ -104,7 +105,7 @@ def test_killed_reindex_keeps_the_old_index_and_the_next_run_completes(tmp_path:
     assert finished.returncode == 0, finished.stderr
     final = {d.source: d for d in load_folder(bulk) + load_folder(corpus)}
     index = fresh_index(settings)
-    assert index.manifest()["sources"] == {s: d.sha256 for s, d in final.items()}
+    assert index.manifest()["sources"] == {s: index.stamp(d) for s, d in final.items()}
     assert sentences_by_source(index) == expected_sentences(final)
     assert index.collection.count() == sum(expected_sentences(final).values())
     assert any(NEW_FACT in c.text for c in index.chunks() if c.source == CHANGED)

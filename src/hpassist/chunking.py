@@ -11,15 +11,20 @@ from .tokens import count_tokens
 _ABBREV = re.compile(r"(?:\b(?:TP|Tp|Mr|Mrs|Ms|Dr|St|No|Co|Ltd|Inc|Corp|v\.v|U\.S|e\.g|i\.e|vs|Jr|Sr)\.|\b[A-Z]\.)$")
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(\[]?[A-ZÀ-ỸĐ0-9])")
 _MAX_SENTENCE_TOKENS = 70  # longer sentences are split at semicolons so evidence stays short
+# Bump when the way documents are cut changes: the index then re-embeds every document (Index.stamp).
+LAYOUT_VERSION = 2
 
 
 def _split_long(raw: str, span: Span) -> list[Span]:
-    """Split an overlong sentence at '; ' separators, keeping offsets."""
+    """Split an overlong sentence at '; ' separators outside brackets ("14 KCN (3 KCN 1993-2007; 9 KCN …)"
+    stays whole), keeping offsets."""
     text = raw[span.start : span.end]
     if count_tokens(text) <= _MAX_SENTENCE_TOKENS or ";" not in text:
         return [span]
     parts, start = [], 0
     for m in re.finditer(r";\s+", text):
+        if text.count("(", start, m.start()) > text.count(")", start, m.start()):
+            continue
         parts.append(Span(span.start + start, span.start + m.start() + 1))
         start = m.end()
     parts.append(Span(span.start + start, span.end))
@@ -78,7 +83,6 @@ def chunk_document(doc: Document, max_tokens: int) -> list[Chunk]:
             end=group[-1][1].end,
             text=_chunk_text(doc, group),
             sentences=tuple(span for _, span in group),
-            doc_sha256=doc.sha256,
         )
         for i, group in enumerate(groups)
         if group

@@ -9,6 +9,7 @@ then the old records are deleted. Searches only see records named by the manifes
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import logging
 import re
@@ -21,7 +22,7 @@ import bm25s
 import chromadb
 import numpy as np
 
-from .chunking import chunk_document
+from .chunking import LAYOUT_VERSION, chunk_document
 from .embeddings import E5Embeddings
 from .schema import Chunk, Document, Span
 from .query import stopwords
@@ -54,8 +55,8 @@ class SentenceHit:
     similarity: float
 
 
-def _sentence_id(chunk: Chunk, position: int) -> str:
-    return f"{chunk.doc_sha256[:16]}:{chunk.id}:{position}"
+def _sentence_id(stamp: str, chunk: Chunk, position: int) -> str:
+    return f"{stamp[:16]}:{chunk.id}:{position}"
 
 
 def _keyword_tokens(text: str) -> list[str]:
@@ -107,19 +108,27 @@ class Index:
                 f"Delete {settings.index_dir} (or the collection on the server) and run `hpassist index`."
             ) from exc
         self._chunks: list[Chunk] | None = None
+        self._by_id: dict[str, Chunk] | None = None
         self._documents: dict[str, str] | None = None
         self._bm25: bm25s.BM25 | None = None
 
     # ----- manifest -------------------------------------------------------------------------
     def manifest(self) -> dict[str, Any]:
-        """The committed state: {"sources": {source: sha256}, "built_at": iso time}."""
+        """The committed state: {"sources": {source: stamp}, "built_at": iso time} (see `stamp`)."""
         raw = (self.collection.metadata or {}).get("manifest")
         return json.loads(raw) if raw else {"sources": {}, "built_at": None}
+
+    def stamp(self, doc: Document) -> str:
+        """What a document is committed under: its text's hash together with the way it was cut into
+        chunks, so that a new sentence splitter or chunk size re-embeds every document."""
+        cut = f"{LAYOUT_VERSION}:{self.settings.chunk_tokens}:{doc.sha256}"
+        return hashlib.sha256(cut.encode("utf-8")).hexdigest()
 
     def _commit(self, sources: dict[str, str]) -> None:
         manifest = {"sources": sources, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         self._write(self.collection.modify, metadata={"manifest": json.dumps(manifest, sort_keys=True)})
         self._chunks = None
+        self._by_id = None
         self._documents = None
         self._bm25 = None
 
@@ -135,14 +144,16 @@ class Index:
         docs = {d.source: d for d in documents}
         committed = dict(self.manifest()["sources"])
         report = SyncReport()
-        todo = [d for d in docs.values() if committed.get(d.source) != d.sha256]
-        report.unchanged = sorted(s for s, d in docs.items() if committed.get(s) == d.sha256)
+        stamps = {s: self.stamp(d) for s, d in docs.items()}
+        todo = [d for d in docs.values() if committed.get(d.source) != stamps[d.source]]
+        report.unchanged = sorted(s for s in docs if committed.get(s) == stamps[s])
         total = sum(len(c.sentences) for d in todo for c in chunk_document(d, self.settings.chunk_tokens))
         done = 0
         for doc in todo:
             chunks = chunk_document(doc, self.settings.chunk_tokens)
-            self._delete_records(doc.sha256, doc.source)  # leftovers of an interrupted run
-            for batch in _batches(self._records(doc, chunks), _BATCH):
+            stamp = stamps[doc.source]
+            self._delete_records(stamp, doc.source)  # leftovers of an interrupted run
+            for batch in _batches(self._records(doc, chunks, stamp), _BATCH):
                 vectors = self.embedder.passages([r["document"] for r in batch])
                 self._write(
                     self.collection.add,
@@ -157,7 +168,7 @@ class Index:
             report.sentences_embedded += sum(len(c.sentences) for c in chunks)
             (report.updated if doc.source in committed else report.added).append(doc.source)
             old = committed.get(doc.source)
-            committed[doc.source] = doc.sha256
+            committed[doc.source] = stamp
             self._commit(committed)
             if old:
                 self._delete_records(old, doc.source)
@@ -205,7 +216,7 @@ class Index:
         self._write(self.collection.delete, where={"$and": [{"source": source}, {"sha": sha}]})
 
     @staticmethod
-    def _records(doc: Document, chunks: list[Chunk]) -> list[dict[str, Any]]:
+    def _records(doc: Document, chunks: list[Chunk], stamp: str) -> list[dict[str, Any]]:
         records = []
         for number, chunk in enumerate(chunks):
             for position, span in enumerate(chunk.sentences):
@@ -213,11 +224,11 @@ class Index:
                 gap = doc.raw[previous.end : span.start] if previous else ""
                 records.append(
                     {
-                        "id": _sentence_id(chunk, position),
+                        "id": _sentence_id(stamp, chunk, position),
                         "document": doc.text_of(span),
                         "metadata": {
                             "source": doc.source,
-                            "sha": doc.sha256,
+                            "sha": stamp,
                             "title": doc.title,
                             "date": doc.date or "",
                             "language": doc.language,
@@ -255,7 +266,14 @@ class Index:
         return self._documents
 
     def chunk_by_id(self) -> dict[str, Chunk]:
-        return {c.id: c for c in self.chunks()}
+        if self._by_id is None:
+            self._by_id = {c.id: c for c in self.chunks()}
+        return self._by_id
+
+    def adjacent(self, chunk: Chunk, step: int) -> Chunk | None:
+        """The chunk `step` places after (negative: before) `chunk` in its document, if there is one."""
+        number = int(chunk.id.rpartition("#")[2]) + step
+        return self.chunk_by_id().get(f"{chunk.source}#{number}") if number >= 0 else None
 
     def is_empty(self) -> bool:
         return not self.manifest()["sources"]
@@ -281,18 +299,24 @@ class Index:
                 f"The index at {self._location()} holds no documents yet. Run `hpassist index` "
                 f"(it reads the folders in HPASSIST_CORPUS_DIRS)."
             )
-        res = self._read(
-            self.collection.query,
-            query_embeddings=[query_vector], n_results=k, where=where, include=["metadatas", "distances"]
-        )
-        return [
-            SentenceHit(_chunk_id(m), int(m["position"]), 1.0 - float(d))
-            for m, d in zip(res["metadatas"][0], res["distances"][0])
-        ]
+        # Search everything, then keep committed records: a filter naming every document's stamp costs more
+        # than the search itself once there are thousands of documents (benchmarks/results.md). Records of an
+        # interrupted run are rare; only when some come back is the search repeated with the filter.
+        committed = set(where["sha"]["$in"])
+        for attempt in ({}, {"where": where}):
+            res = self._read(
+                self.collection.query,
+                query_embeddings=[query_vector], n_results=k, include=["metadatas", "distances"], **attempt
+            )
+            found = list(zip(res["metadatas"][0], res["distances"][0]))
+            if all(m["sha"] in committed for m, _ in found):
+                break
+        return [SentenceHit(_chunk_id(m), int(m["position"]), 1.0 - float(d)) for m, d in found if m["sha"] in committed]
 
     def sentence_vectors(self, chunk: Chunk) -> np.ndarray:
         """Stored embeddings of a chunk's sentences, in order."""
-        ids = [_sentence_id(chunk, i) for i in range(len(chunk.sentences))]
+        stamp = self.manifest()["sources"][chunk.source]
+        ids = [_sentence_id(stamp, chunk, i) for i in range(len(chunk.sentences))]
         res = self._read(self.collection.get, ids=ids, include=["embeddings"])
         order = {i: n for n, i in enumerate(res["ids"])}
         return np.asarray([res["embeddings"][order[i]] for i in ids], dtype=np.float32)
@@ -325,7 +349,6 @@ def _assemble(records: dict[str, Any]) -> list[Chunk]:
                 end=sentences[-1][1]["end"],
                 text="".join(m["sep"] + t for t, m in sentences),
                 sentences=tuple(Span(m["start"], m["end"]) for _, m in sentences),
-                doc_sha256=first["sha"],
             )
         )
     return chunks

@@ -46,7 +46,6 @@ class Chunk:
     end: int
     text: str  # the sentences, joined by one space (same paragraph) or one newline (new paragraph)
     sentences: tuple[Span, ...]  # absolute offsets of each sentence inside the document
-    doc_sha256: str
 
     def sentence_offset(self, position: int) -> int:
         """Where sentence `position` starts inside `text` (every separator is one character)."""
@@ -69,6 +68,7 @@ class Sentence:
     start: int
     end: int
     text: str
+    before: str = ""  # the sentence just before it in its document: who "this" or "the event" is
 
 
 @dataclass(frozen=True)
