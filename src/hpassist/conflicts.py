@@ -117,7 +117,7 @@ def _date_key(date: str | None) -> tuple[int, ...]:
     return tuple(int(p) for p in date.split("-")) if date else (0,)
 
 
-_MONEY_CUE = re.compile(r"how much|capital|USD|dollar|billion|bao nhiêu vốn|vốn|tỷ|얼마|투자액|금액|달러|자본", re.IGNORECASE)
+_MONEY_CUE = re.compile(r"how much|capital|USD|dollar|billion|bao nhiêu vốn|vốn|tỷ(?!\s*lệ)|얼마|투자액|금액|달러|자본", re.IGNORECASE)
 
 
 def asked_units(query: Query) -> set[str]:

@@ -10,19 +10,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from .index import Index
 from .query import Query
 from .retrieval import Retrieval
-from .schema import Evidence, Sentence
+from .schema import Chunk, Evidence, Sentence
 from .settings import Settings
 from .text import fold, quantities
 from .tokens import count_tokens
 
 _FIGURE = re.compile(r"\d")
+# A day or month as the sources write them: 22/4, 23/4/2024, "April", "tháng 8", 4월 22일 (folded text).
+_DATE = re.compile(
+    r"\b\d{1,2}/\d{1,2}\b|\b(january|february|march|april|may|june|july|august|september|october|november"
+    r"|december)\b|\bthang \d{1,2}\b|\d{1,2}\s*(월|일)"
+)
 COVERAGE_WEIGHT = 0.15
 FIGURE_WEIGHT = 0.04
+DATE_WEIGHT = 0.04  # a "when" question prefers sentences that name a day or a month
 PERIOD_WEIGHT = 0.06  # a question about "2024" prefers sources dated 2024
 SHARED_FIGURE_WEIGHT = 0.04  # per figure in both the question and the sentence ("2020–2025"), up to 3
 NAME_WEIGHT = 0.1  # per name of the question ("Matching Your Future") that the sentence contains
@@ -37,6 +41,19 @@ _ADDRESSES_ASSISTANT = re.compile(
     r"|\bbo qua\s+(cac|moi|tat ca|nhung)\s+(huong dan|chi dan|chi thi|lenh|quy tac|nguon)\b(?!\s+von)"
     r"|\bloi nhac he thong\b|(지시|지침|명령|프롬프트|출처|규칙)\S*\s*(을|를)?\s*무시|시스템 프롬프트"
 )
+
+
+# A sentence that leans on the one before it for its subject: "Đặc biệt, đây …", "Trong đó, …", "The event …".
+_CONTINUES = re.compile(
+    r"^[\"“‘(]?(dac biet|day|do la|trong do|ngoai ra|dong thoi|ben canh do|theo do|tai day|cung|ho|ong|ba|this|these"
+    r"|those|it|its|they|their|he|she|there|the (event|programme|program|conference|meeting|delegation|project|company)"
+    r"|in addition|also|meanwhile|이|그|또한|특히)\b"
+)
+
+
+def continues(text: str) -> bool:
+    """True when `text` names its subject only through the sentence before it."""
+    return _CONTINUES.search(fold(text).lstrip()) is not None
 
 
 def addresses_assistant(text: str) -> bool:
@@ -88,27 +105,40 @@ class EvidenceSelector:
                 text = chunk.sentence_text(position)
                 if addresses_assistant(text):
                     continue
-                score = float(sim) + COVERAGE_WEIGHT * coverage(query, text).share
+                before = chunk.sentence_text(position - 1) if position else self._last_sentence_before(chunk)
+                own = coverage(query, text).share
+                # What the sentence leaves to the one before it ("Đặc biệt, đây …", "The event …") counts half.
+                lent = max(0.0, coverage(query, f"{before} {text}").share - own) / 2
+                score = float(sim) + COVERAGE_WEIGHT * (own + lent)
                 if query.asks_quantity and _FIGURE.search(text):
                     score += FIGURE_WEIGHT
+                if query.asks_date and _DATE.search(fold(text)):
+                    score += DATE_WEIGHT
                 if query.years and chunk.date and chunk.date[:4] in query.years:
                     score += PERIOD_WEIGHT
                 score += SHARED_FIGURE_WEIGHT * min(3, len(asked_figures & quantities(text)))
-                score += NAME_WEIGHT * sum(fold(name) in fold(text) for name in query.names)
+                for name in map(fold, query.names):
+                    score += NAME_WEIGHT if name in fold(text) else NAME_WEIGHT / 2 if name in fold(before) else 0.0
                 if chunk.date:
                     score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
-                sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text)
+                sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before)
                 ranked.append(Evidence(sentence, score, float(sim)))
         return sorted(ranked, key=lambda e: e.score, reverse=True)
 
+    def _last_sentence_before(self, chunk: Chunk) -> str:
+        previous = self.index.adjacent(chunk, -1)
+        return previous.sentence_text(len(previous.sentences) - 1) if previous and previous.sentences else ""
+
     def select(self, ranked: list[Evidence]) -> list[Evidence]:
-        """The best sentences that fit the evidence budget (at least one)."""
+        """The best sentences that fit the evidence budget (at least one). After the first, a sentence may
+        take at most half the budget, so that one long sentence does not crowd out the others."""
         chosen: list[Evidence] = []
         used = 0
+        budget = self.settings.evidence_token_budget
         for ev in ranked[: self.settings.evidence_sentences * 3]:
             n = count_tokens(ev.sentence.text)
             full = len(chosen) >= self.settings.evidence_sentences
-            if chosen and (full or used + n > self.settings.evidence_token_budget):
+            if chosen and (full or used + n > budget or n > budget / 2):
                 continue
             chosen.append(ev)
             used += n

@@ -21,6 +21,7 @@ _QUANTITY = re.compile(
     r"|ty le|thue suat|lai suat|bao lon)\b|얼마|몇|규모|비율|세율|투자액|금액|수를|수는|수가|개수",
 )
 
+_WHEN = re.compile(r"\b(when|what date|which dates?|which days?|what day|khi nao|bao gio|ngay nao|ngay bao nhieu)\b|언제|며칠|날짜")
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -65,6 +66,7 @@ class Query:
     keywords: str  # text for keyword search: the question plus synonyms of its concepts
     pivot: str  # the concepts spelled in Vietnamese and English, for a second dense probe
     asks_quantity: bool
+    asks_date: bool = False  # "when", "on which dates", "khi nào", "언제"
     years: tuple[str, ...] = ()  # years the question names ("in 2024", "4/2024"): it asks about that time
     truncated: bool = False
 
@@ -172,6 +174,7 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         keywords=f"{text} {synonyms}",
         pivot=pivot.strip(),
         asks_quantity=bool(_QUANTITY.search(fold(text))),
+        asks_date=bool(_WHEN.search(fold(text))),
         years=tuple(dict.fromkeys(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text))),
         truncated=truncated,
     )

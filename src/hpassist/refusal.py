@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from .evidence import continues
 from .index import Index
 from .query import Concept, Query
 from .schema import Evidence
@@ -88,7 +89,8 @@ class RefusalGate:
         if topics:
             return sum(c.found_in(text) for c in topics) >= math.ceil(len(topics) / 3)
         entities = [c for c in query.concepts if c.entity]
-        return any(c.found_in(text) for c in entities) or any(_has_name(fold(text), n) for n in names)
+        context = _in_context(ev)
+        return any(c.found_in(context) for c in entities) or any(_has_name(fold(context), n) for n in names)
 
     def decide(self, query: Query, ranked: list[Evidence]) -> GateDecision:
         """Answer when the best relevant sentences together name every entity asked about (and state
@@ -103,12 +105,18 @@ class RefusalGate:
             return GateDecision(False, [], f"no sentence is about the question (best similarity {best:.2f})")
         if query.asks_quantity and not any(_FIGURE.search(ev.sentence.text) for ev in top):
             return GateDecision(False, [], "no relevant sentence states a figure")
-        joined = " ".join(ev.sentence.text for ev in top)
+        joined = " ".join(_in_context(ev) for ev in top)
         unnamed = [c.english[0] for c in query.concepts if c.entity and not c.found_in(joined)]
         unnamed += [n for n in _strict_names(query) if not _has_name(fold(joined), n)]
         if unnamed:
             return GateDecision(False, [], f"the relevant sentences do not name {', '.join(unnamed)}")
         return GateDecision(True, relevant, f"{len(relevant)} relevant sentence(s)")
+
+
+def _in_context(ev: Evidence) -> str:
+    """The sentence, preceded by the one before it when it names its subject only through it ("Đặc biệt,
+    đây cũng là …" after a sentence about Chungbuk): who or what it is about."""
+    return f"{ev.sentence.before} {ev.sentence.text}" if continues(ev.sentence.text) else ev.sentence.text
 
 
 def _strict_names(query: Query) -> list[str]:

@@ -12,6 +12,9 @@ from .schema import ScoredChunk
 from .settings import Settings
 
 
+_FOLLOWED = 3  # how many of the best chunks bring the chunk that follows them
+
+
 @dataclass
 class Retrieval:
     """Chunks for one query, best first, with the query vectors used to find them."""
@@ -48,6 +51,13 @@ class Retriever:
         by_id = self.index.chunk_by_id()
         pool = [c for c in dense_rank if c in by_id][:k] + [c for c in bm25_rank if c in by_id][: max(1, k // 2)]
         ordered = sorted(dict.fromkeys(pool), key=fused.get, reverse=True)
+        # The chunk after each of the best few joins last: the sentence that answers often follows the one
+        # that matched ("… visited the Embassy." / "Calling for projects in electronics, semiconductors, …").
+        for chunk_id in ordered[:_FOLLOWED]:
+            following = self.index.adjacent(by_id[chunk_id], 1)
+            if following and following.id not in ordered:
+                ordered.append(following.id)
+                fused.setdefault(following.id, 0.0)
         chunks = [
             ScoredChunk(
                 chunk=by_id[c],

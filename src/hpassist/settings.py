@@ -41,8 +41,8 @@ class Settings(BaseSettings):
     top_chunks: int = 8
 
     # Evidence and refusal
-    evidence_sentences: int = 3
-    evidence_token_budget: int = 230
+    evidence_sentences: int = 4  # at most this many sentences go to the model …
+    evidence_token_budget: int = 340  # … within this many tiktoken tokens (long Vietnamese sentences cost ~100 each)
     min_similarity: float = 0.80  # a supporting sentence must be at least this close to the question
     min_similarity_unchecked: float = 0.87  # ...when none of the question's terms can be checked by keyword
     support_similarity: float = 0.83  # an answer sentence without figures must be this close to its evidence
