@@ -28,16 +28,12 @@ from hpassist.retrieval import Retriever
 from hpassist.schema import Answer
 from hpassist.settings import REPO_ROOT, Settings
 
+from webchat import free_port
+
 SEEDS = REPO_ROOT / "seeds"
 QUESTION = "How much has Korea invested in Hai Phong?"
 MODEL_DOWN = "The language model is not available right now"
 
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ready(url: str) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,8 @@ from hpassist import Answer, Assistant
 from hpassist.settings import REPO_ROOT, Settings
 from hpassist.tokens import count_tokens
 from hpassist.ui import respond
+
+from webchat import launch
 
 SEEDS = REPO_ROOT / "seeds"
 ASK_IN_WORDS = "Please type a question in words, for example: How much has Korea invested in Hải Phòng?"
@@ -223,20 +224,11 @@ def test_cli_100k_character_question_is_shortened_and_refused(cli_env):
 
 
 # ----- web chat --------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def url(assistant) -> Iterator[str]:
     """The web chat for the session's real assistant (bad questions never reach its model)."""
-    from hpassist.ui import build_app, launch_options
-
-    app = build_app(assistant)
-    options = launch_options(assistant.settings) | {"server_port": _free_port(), "prevent_thread_lock": True, "quiet": True}
-    _, local_url, _ = app.launch(**options)
+    app, local_url = launch(assistant)
     yield local_url
     app.close()
 

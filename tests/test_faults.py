@@ -27,6 +27,8 @@ from hpassist.llm import MODEL_FILE, ModelUnavailable, bundled_model, make_chat_
 from hpassist.settings import REPO_ROOT, Settings
 from hpassist.ui import respond
 
+from webchat import free_port, launch
+
 SEEDS = REPO_ROOT / "seeds"
 KOREA = "How much has Korea invested in Hai Phong?"
 MODEL_DOWN = "The language model is not available right now"
@@ -41,11 +43,6 @@ class _Silent(GenericFakeChatModel):
     def _stream(self, *args, **kwargs) -> Iterator:
         return iter(())
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def copy_index(settings: Settings, data_dir: Path) -> Path:
@@ -118,13 +115,8 @@ def test_model_server_password_in_the_url_is_not_shown(built):
 def test_web_chat_with_the_model_server_down_shows_the_passages(built):
     from gradio_client import Client
 
-    from hpassist.ui import build_app, launch_options
-
     assistant = Assistant(server_settings(built, f"http://127.0.0.1:{free_port()}/v1"))
-    app = build_app(assistant)
-    _, url, _ = app.launch(
-        **launch_options(assistant.settings) | {"server_port": free_port(), "prevent_thread_lock": True, "quiet": True}
-    )
+    app, url = launch(assistant)
     try:
         _, messages, sources = Client(url, verbose=False).predict(KOREA, api_name="/chat")
     finally:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import socket
 import statistics
 import threading
 import time
@@ -29,7 +28,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from hpassist import Assistant
 from hpassist.schema import Answer
 from hpassist.settings import REPO_ROOT, Settings
-from hpassist.ui import build_app, launch_options
+
+from webchat import launch
 
 pytestmark = pytest.mark.slow
 SESSIONS = 20
@@ -63,17 +63,6 @@ class EchoFirstFact(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=fact.group(1) if fact else ""))])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def launch(assistant) -> tuple[Any, str]:
-    app = build_app(assistant)
-    options = launch_options(assistant.settings) | {"server_port": free_port(), "prevent_thread_lock": True, "quiet": True}
-    _, url, _ = app.launch(**options)
-    return app, url
 
 
 def session_questions(n: int) -> list[tuple[str, str | None]]:

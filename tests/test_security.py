@@ -8,7 +8,6 @@ import logging
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -26,18 +25,15 @@ from hpassist import Assistant
 from hpassist.documents import load_paths
 from hpassist.schema import Answer
 from hpassist.settings import REPO_ROOT, Settings
-from hpassist.ui import build_app, launch_options
+from hpassist.ui import launch_options
+
+from webchat import free_port, launch
 
 SEEDS = REPO_ROOT / "seeds"
 KOREA = "How much has Korea invested in Hai Phong?"
 SECRET = "sk-hpassist-TEST-6f0c2e9d41b7a853"
 UI_ENV = ("HPASSIST_HOST", "HPASSIST_PORT", "HPASSIST_SHARE", "HPASSIST_AUTH")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _Scripted:
@@ -54,12 +50,6 @@ class _Scripted:
         yield f"You asked: {question}"
         yield Answer(text=f"You asked: {question}", search_query=question)
 
-
-def launch(assistant, **override) -> tuple[object, str]:
-    app = build_app(assistant)
-    options = launch_options(assistant.settings) | {"prevent_thread_lock": True, "quiet": True, "server_port": free_port()}
-    _, url, _ = app.launch(**options | override)
-    return app, url
 
 
 # ----- where the web chat listens ---------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,8 @@ from urllib.parse import urlparse
 import pytest
 
 from hpassist.settings import REPO_ROOT
+
+from webchat import launch
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,26 +33,11 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def url(assistant) -> Iterator[str]:
     """The web chat for the session's real assistant, on a free loopback port."""
-    from hpassist.ui import build_app, launch_options
-
-    app = build_app(assistant)
-    options = {
-        **launch_options(assistant.settings),
-        "server_port": _free_port(),
-        "prevent_thread_lock": True,
-        "quiet": True,
-    }
-    _, local_url, _ = app.launch(**options)
+    app, local_url = launch(assistant)
     yield local_url
     app.close()
 

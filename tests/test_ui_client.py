@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -12,36 +11,18 @@ import pytest
 from hpassist.index import IndexUnavailable
 from hpassist.schema import Answer, Citation
 
+from webchat import launch
+
 pytestmark = pytest.mark.slow
 QUESTION = "How much has Korea invested in Hai Phong?"
 
 
-def _free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _launch(assistant) -> tuple[object, str]:
-    """Start the web chat for an assistant on a free loopback port; the app and its URL."""
-    from hpassist.ui import build_app, launch_options
-
-    app = build_app(assistant)
-    options = {
-        **launch_options(assistant.settings),
-        "server_port": _free_port(),
-        "prevent_thread_lock": True,
-        "quiet": True,
-    }
-    _, local_url, _ = app.launch(**options)
-    return app, local_url
 
 
 @pytest.fixture(scope="module")
 def url(assistant) -> Iterator[str]:
     """The web chat for the session's real assistant."""
-    app, local_url = _launch(assistant)
+    app, local_url = launch(assistant)
     yield local_url
     app.close()
 
@@ -110,7 +91,7 @@ class _ScriptedAssistant:
 def scripted_app(settings) -> Iterator[tuple[_ScriptedAssistant, str]]:
     """A scripted assistant and the URL of the web chat built on it."""
     assistant = _ScriptedAssistant(settings)
-    app, local_url = _launch(assistant)
+    app, local_url = launch(assistant)
     yield assistant, local_url
     app.close()
 
