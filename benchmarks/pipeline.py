@@ -153,8 +153,9 @@ class ModelProbe:
         original_stream = generator.stream
         original_complete = generator.complete_text
 
-        def prompt(*args: Any, **kwargs: Any) -> Any:
-            self.messages = original_prompt(*args, **kwargs)
+        def prompt(question: str, language: str, evidence: list[Evidence]) -> Any:
+            self.messages = original_prompt(question, language, evidence)
+            self.bare = original_prompt(question, language, [])  # the same prompt without facts
             return self.messages
 
         def stream(messages: Any) -> Iterator[str]:
@@ -189,6 +190,7 @@ class ModelProbe:
 
     def reset(self) -> None:
         self.messages = None
+        self.bare = None
         self.started: float | None = None
         self.first: float | None = None
         self.prompt_s = 0.0
@@ -270,6 +272,7 @@ def bench_answers(assistant: Any, cases: list[EvalCase], n: int | None) -> dict[
                 "condense_s": probe.condense_s,
                 "verify_s": meter.get("verify"),
                 "prompt_tokens": count_prompt(probe.messages) if (count_prompt and probe.messages) else None,
+                "prompt_overhead_tokens": count_prompt(probe.bare) if (count_prompt and probe.bare) else None,
                 "generated_tokens": (count_generated("".join(probe.text)) if count_generated else len(probe.text))
                 if model else 0,
                 "correct": facts_correct(answer, case) if case.answerable else refusal_correct(answer, case),
@@ -324,6 +327,8 @@ def answer_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "ttft_model": summary([r["ttft_s"] for r in model_rows]),
         "model_first_token": summary([r["model_first_s"] for r in model_rows if r["model_first_s"] is not None]),
         "prompt_tokens": summary(prompt_tokens),
+        "prompt_overhead_tokens": summary([r["prompt_overhead_tokens"] for r in model_rows
+                                           if r.get("prompt_overhead_tokens") is not None]),
         "generated_tokens": summary(generated),
         "prompt_tokens_per_s": sum(prompt_tokens) / prompt_s if prompt_s and prompt_tokens else None,
         "generated_tokens_per_s": (sum(generated) - len(generated)) / decode_s if decode_s else None,
@@ -382,10 +387,32 @@ def _chunk_evidence(chunks: list[Any]) -> list[Evidence]:
                               c.chunk.text), c.score) for c in chunks]
 
 
+def _end_to_end(assistant: Any, case: EvalCase, facts: list[Evidence] | None) -> dict[str, Any]:
+    """One full Assistant.stream answer; with `facts`, the model is given those instead of the selected
+    sentences (Assistant._facts replaced on this instance for the one answer). Scored with facts_correct."""
+    if facts is not None:
+        assistant._facts = lambda support, found: facts
+    try:
+        start = clock()
+        first = None
+        answer = None
+        for event in assistant.stream(case.question):
+            if isinstance(event, Answer):
+                answer = event
+            elif first is None:
+                first = clock()
+        total = clock() - start
+    finally:
+        vars(assistant).pop("_facts", None)
+    return {"answer_total_s": total, "answer_ttft_s": (first - start) if first else total,
+            "answer_ok": bool(answer and facts_correct(answer, case)), "answer": (answer.text if answer else "")[:300]}
+
+
 def bench_prompts(assistant: Any, cases: list[EvalCase], n: int) -> dict[str, Any]:
     """The same questions answered by the same model from two prompts built by the product's Generator:
     the selected evidence sentences (what HP Assist sends) vs the top-3 chunks whole. Scores the model's
-    raw reply (before verification) with evaluation.contains_any on the case's fact groups."""
+    raw reply (before verification) with evaluation.contains_any on the case's fact groups, then the full
+    answer of each style (Assistant.stream, with verification and program-composed lines) with facts_correct."""
     from hpassist.llm import LlamaCppChat
 
     settings = assistant.settings
@@ -432,8 +459,10 @@ def bench_prompts(assistant: Any, cases: list[EvalCase], n: int) -> dict[str, An
                 "facts_ok": all(contains_any(reply, group) for group in case.facts),
                 "reply": "".join(text)[:300],
             }
+        for style, facts in (("sentences", None), ("chunks", _chunk_evidence(top3))):
+            row[style].update(_end_to_end(assistant, case, facts))
         rows.append(row)
-        log(f"prompt styles {number}/{len(chosen)} {case.id}: sentences {row['sentences']['total_s']:.1f}s, "
+        log(f"prompt styles {number}/{len(chosen)} {case.id}: model time sentences {row['sentences']['total_s']:.1f}s, "
             f"chunks {row['chunks']['total_s']:.1f}s")
     del chat, generator
     out: dict[str, Any] = {"questions": len(rows), "rows": rows}
@@ -444,5 +473,8 @@ def bench_prompts(assistant: Any, cases: list[EvalCase], n: int) -> dict[str, An
             "first_token_s": summary([c["first_token_s"] for c in cells]),
             "total_s": summary([c["total_s"] for c in cells]),
             "fact_accuracy": sum(c["facts_ok"] for c in cells) / len(cells) if cells else None,
+            "answer_total_s": summary([c["answer_total_s"] for c in cells]),
+            "answer_ttft_s": summary([c["answer_ttft_s"] for c in cells]),
+            "answer_accuracy": sum(c["answer_ok"] for c in cells) / len(cells) if cells else None,
         }
     return out

@@ -217,6 +217,9 @@ def summary_rows(results: dict[str, Any], with_targets: bool = True) -> list[lis
              f"{fnum(p(s['prompt_tokens']))} vs {fnum(p(ch['prompt_tokens']))}"],
             ["baseline", "model time p50 sentences vs chunks", f"{fs(p(s['total_s']))} vs {fs(p(ch['total_s']))}"],
             ["baseline", "raw-reply fact accuracy sentences vs chunks", f"{fpct(s['fact_accuracy'])} vs {fpct(ch['fact_accuracy'])}"],
+            ["baseline", "full answer p50, fact accuracy: sentences vs chunks",
+             f"{fs(p(s.get('answer_total_s')))}, {fpct(s.get('answer_accuracy'))} vs "
+             f"{fs(p(ch.get('answer_total_s')))}, {fpct(ch.get('answer_accuracy'))}"],
         ]
     for t in (results.get("scaling") or {}).get("tiers", []):
         label = tier_label(t["target"])
@@ -367,6 +370,9 @@ def _answers(results: dict[str, Any]) -> list[str]:
          fs(p(a["model_first_token"], "mean")), fs(p(a["model_first_token"], "max"))],
         ["prompt tokens (model tokenizer)", fnum(p(a["prompt_tokens"])), fnum(p(a["prompt_tokens"], "p95")),
          fnum(p(a["prompt_tokens"], "mean")), fnum(p(a["prompt_tokens"], "max"))],
+        ["  of which instructions + template (the prompt with no facts)", fnum(p(a.get("prompt_overhead_tokens"))),
+         fnum(p(a.get("prompt_overhead_tokens"), "p95")), fnum(p(a.get("prompt_overhead_tokens"), "mean")),
+         fnum(p(a.get("prompt_overhead_tokens"), "max"))],
         ["generated tokens", fnum(p(a["generated_tokens"])), fnum(p(a["generated_tokens"], "p95")),
          fnum(p(a["generated_tokens"], "mean")), fnum(p(a["generated_tokens"], "max"))],
     ])
@@ -417,16 +423,22 @@ def _prompts(results: dict[str, Any]) -> list[str]:
              "Same model (a second llama.cpp instance with n_ctx 4096 so whole chunks fit), same prompt template "
              "(`Generator.prompt`), same retrieval. 'Sentences' are the evidence HP Assist sends (`Assistant._facts`); "
              "'chunks' are the top 3 chunks whole. Accuracy is `evaluation.contains_any` on the model's raw reply for "
-             "every fact group, before HP Assist's verification and program-composed lines.", ""]
-    lines += table(["prompt", "prompt tokens p50", "first token p50", "model time p50", "model time p95", "fact accuracy"], [
-        ["sentence evidence", fnum(p(s["prompt_tokens"])), fs(p(s["first_token_s"])), fs(p(s["total_s"])),
-         fs(p(s["total_s"], "p95")), fpct(s["fact_accuracy"])],
-        ["whole chunks (top 3)", fnum(p(ch["prompt_tokens"])), fs(p(ch["first_token_s"])), fs(p(ch["total_s"])),
-         fs(p(ch["total_s"], "p95")), fpct(ch["fact_accuracy"])],
+             "every fact group, before HP Assist's verification and program-composed lines. 'Full answer' runs "
+             "`Assistant.stream` once per style (the product's own model instance; for 'chunks' the benchmark "
+             "replaces `Assistant._facts` for that answer) and scores it with `evaluation.facts_correct`.", ""]
+    lines += table(["prompt", "prompt tokens p50", "model first token p50", "model time p50", "model time p95",
+                    "raw-reply fact accuracy", "full answer p50 / p95", "full answer first text p50",
+                    "full answer fact accuracy"], [
+        [name, fnum(p(x["prompt_tokens"])), fs(p(x["first_token_s"])), fs(p(x["total_s"])), fs(p(x["total_s"], "p95")),
+         fpct(x["fact_accuracy"]), f"{fs(p(x.get('answer_total_s')))} / {fs(p(x.get('answer_total_s'), 'p95'))}",
+         fs(p(x.get("answer_ttft_s"))), fpct(x.get("answer_accuracy"))]
+        for name, x in (("sentence evidence", s), ("whole chunks (top 3)", ch))
     ])
     lines += ["", "<details><summary>Per question</summary>", ""]
-    lines += table(["case", "sentences: tokens / time / facts", "chunks: tokens / time / facts"], [
-        [r["id"]] + [f"{fnum(r[k]['prompt_tokens'])} / {fs(r[k]['total_s'])} / {'✓' if r[k]['facts_ok'] else '✗'}"
+    mark = lambda ok: "✓" if ok else "✗"  # noqa: E731
+    lines += table(["case", "sentences: tokens / model time / raw facts / full answer", "chunks: same"], [
+        [r["id"]] + [f"{fnum(r[k]['prompt_tokens'])} / {fs(r[k]['total_s'])} / {mark(r[k]['facts_ok'])} / "
+                     f"{fs(r[k].get('answer_total_s'))} {mark(r[k].get('answer_ok'))}"
                      for k in ("sentences", "chunks")] for r in pr["rows"]])
     lines += ["", "</details>"]
     return lines
@@ -455,7 +467,7 @@ def _scaling(results: dict[str, Any]) -> list[str]:
         h = q.get("hybrid") or {}
         rows.append([
             tier_label(t["target"]), fnum(b.get("chunks")), fnum(b.get("records")), fnum(b.get("documents")),
-            fs(b.get("build_s"), 1), fnum(t.get("embed_estimate_h"), 1) + " h", fnum(b.get("index_mib"), 1) + " MiB",
+            fs(b.get("build_s"), 1), _hours(t.get("embed_estimate_h")), fnum(b.get("index_mib"), 1) + " MiB",
             fs((q.get("load") or {}).get("chunks_s"), 1), fs((q.get("load") or {}).get("bm25_build_s"), 1),
             fs((q.get("load") or {}).get("first_query_s"), 1),
             f"{fms(p(h.get('search')))} / {fms(p(h.get('search'), 'p95'))}",
@@ -500,6 +512,12 @@ def _scaling(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _hours(hours: float | None) -> str:
+    if hours is None:
+        return "n/a"
+    return f"{hours * 60:.0f} min" if hours < 1 else f"{hours:.1f} h"
+
+
 def _method(results: dict[str, Any]) -> list[str]:
     meta = results["meta"]
     lines = ["", "## How this was measured", "",
@@ -514,6 +532,9 @@ def _method(results: dict[str, Any]) -> list[str]:
              "program-composed newest-figure line, a refusal, or the first verified model sentence).",
              "- Prompt tokens come from `LlamaCppChat.count_prompt_tokens` (the model's tokenizer and chat template); "
              "generated tokens from tokenizing the model's raw reply.",
+             "- llama-cpp-python reuses the KV cache for the part of a prompt shared with the previous one (the "
+             "system prompt, between questions in one language), as it does when serving; the answers are warmed up "
+             "with a question outside the eval set so that no measured prompt repeats the one before it.",
              "- Percentiles: linear interpolation (numpy). Seconds are wall-clock.",
              "- Scaling tiers above 50 chunks are SYNTHETIC (see that section); seed-corpus rows are real.",
              "", "Section wall times of this run (CPU seconds used by the benchmark and its child processes in "
