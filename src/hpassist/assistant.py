@@ -173,8 +173,9 @@ class Assistant:
         timings: dict,
         restated: bool,
     ) -> Iterator[str]:
-        """Stream verified sentences of the model's answer. If none survives, quote the evidence, unless
-        the figure asked for will be restated from it anyway (`restated`)."""
+        """Stream verified sentences of the model's answer. If none survives, quote the two best evidence
+        sentences; if the answer leaves out part of the best one, quote it; unless the figure asked for is
+        restated from the evidence anyway (`restated`)."""
         mark = time.perf_counter()
         buffer = ""
         emitted = 0
@@ -202,7 +203,11 @@ class Assistant:
             timings["generation"] = time.perf_counter() - mark
             return
         timings["generation"] = time.perf_counter() - mark
-        if not restated and _omits(draft.text, facts[0].sentence.text, draft.language):
+        if restated:
+            return
+        if not emitted:  # nothing the model wrote holds up: the two best passages speak for themselves
+            yield draft.add(f"{words['quote']} " + " ".join(_quote(ev, draft) for ev in facts[:_QUOTED_WITHOUT_ANSWER]))
+        elif _omits(draft.text, facts[0].sentence.text, draft.language):
             yield draft.add(f"{words['quote']} {_quote(facts[0], draft)}")
 
     def _verified(self, sentence: str, facts: list[Evidence], question: str, language: str, draft: _Draft) -> str:
@@ -273,6 +278,9 @@ def _omits(answer: str, evidence: str, language: str) -> bool:
         return True
     source_words = {w for w in words(evidence) if len(w) > 2 and w not in stopwords()}
     return len(source_words & set(words(answer))) < 0.9 * len(source_words)
+
+
+_QUOTED_WITHOUT_ANSWER = 2
 
 
 def _quote(ev: Evidence, draft: _Draft) -> str:

@@ -84,12 +84,11 @@ class RefusalGate:
             return ev.similarity >= self.settings.min_similarity_unchecked
         if ev.similarity < self.settings.min_similarity:
             return False
-        text = ev.sentence.text
+        context = _in_context(ev)
         topics = [c for c in query.concepts if not c.entity]
         if topics:
-            return sum(c.found_in(text) for c in topics) >= math.ceil(len(topics) / 3)
+            return sum(c.found_in(context) for c in topics) >= math.ceil(len(topics) / 3)
         entities = [c for c in query.concepts if c.entity]
-        context = _in_context(ev)
         return any(c.found_in(context) for c in entities) or any(_has_name(fold(context), n) for n in names)
 
     def decide(self, query: Query, ranked: list[Evidence]) -> GateDecision:
