@@ -72,6 +72,17 @@ def test_a_new_way_of_cutting_documents_re_embeds_them_all(tmp_path, monkeypatch
     assert reopened.collection.count() == sum(len(c.sentences) for c in reopened.chunks())  # no stale copies
 
 
+def test_chunks_are_read_in_pages(tmp_path, monkeypatch):
+    """A large index is loaded page by page (one get() of every record fails past ~32k records)."""
+    settings = Settings(data_dir=tmp_path / "data", corpus_dirs=[SEEDS])
+    index = Index(settings)
+    index.sync(load_folder(SEEDS))
+    whole = Index(settings).chunks()
+    monkeypatch.setattr("hpassist.index._PAGE", 7)
+    paged = Index(settings).chunks()
+    assert paged == whole and sum(len(c.sentences) for c in paged) == index.collection.count() > 7
+
+
 def test_uncommitted_records_are_invisible(tmp_path):
     """Records written by a run that died before committing are ignored by searches."""
     settings = Settings(data_dir=tmp_path / "data", corpus_dirs=[SEEDS])

@@ -30,6 +30,7 @@ from .settings import Settings
 from .text import words
 
 log = logging.getLogger(__name__)
+_PAGE = 5000  # records read per get() when loading the chunks
 _BATCH = 32
 
 
@@ -252,8 +253,21 @@ class Index:
     def chunks(self) -> list[Chunk]:
         """All committed chunks, rebuilt from their sentence records."""
         if self._chunks is None:
-            where = self._where_committed()
-            self._chunks = [] if where is None else _assemble(self._read(self.collection.get, where=where))
+            committed = set(self.manifest()["sources"].values())
+            records: dict[str, list[Any]] = {"documents": [], "metadatas": []}
+            offset = 0
+            # In pages, unfiltered: one get() of every record, or a filter naming every document, fails past
+            # ~32k records (SQLite's variable limit); records of uncommitted documents are dropped here.
+            while committed:
+                page = self._read(self.collection.get, include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+                for text, meta in zip(page["documents"], page["metadatas"]):
+                    if meta["sha"] in committed:
+                        records["documents"].append(text)
+                        records["metadatas"].append(meta)
+                if len(page["ids"]) < _PAGE:
+                    break
+                offset += _PAGE
+            self._chunks = _assemble(records)
         return self._chunks
 
     def document_texts(self) -> dict[str, str]:
