@@ -109,15 +109,23 @@ class Index:
                 f"Delete {settings.index_dir} (or the collection on the server) and run `hpassist index`."
             ) from exc
         self._chunks: list[Chunk] | None = None
+        self._manifest: tuple[str | None, dict[str, Any]] = (None, {})
         self._by_id: dict[str, Chunk] | None = None
         self._documents: dict[str, str] | None = None
         self._bm25: bm25s.BM25 | None = None
 
     # ----- manifest -------------------------------------------------------------------------
+    def revision(self) -> str:
+        """The manifest as stored: it changes exactly when the committed index does (a cheap cache key)."""
+        return (self.collection.metadata or {}).get("manifest") or ""
+
     def manifest(self) -> dict[str, Any]:
-        """The committed state: {"sources": {source: stamp}, "built_at": iso time} (see `stamp`)."""
-        raw = (self.collection.metadata or {}).get("manifest")
-        return json.loads(raw) if raw else {"sources": {}, "built_at": None}
+        """The committed state: {"sources": {source: stamp}, "built_at": iso time} (see `stamp`). Parsed
+        once per revision (searches read it several times per question); treat it as read-only."""
+        raw = self.revision()
+        if self._manifest[0] != raw:
+            self._manifest = (raw, json.loads(raw) if raw else {"sources": {}, "built_at": None})
+        return self._manifest[1]
 
     def stamp(self, doc: Document) -> str:
         """What a document is committed under: its text's hash together with the way it was cut into
@@ -316,7 +324,7 @@ class Index:
         # Search everything, then keep committed records: a filter naming every document's stamp costs more
         # than the search itself once there are thousands of documents (benchmarks/results.md). Records of an
         # interrupted run are rare; only when some come back is the search repeated with the filter.
-        committed = set(where["sha"]["$in"])
+        committed = set(self.manifest()["sources"].values())
         for attempt in ({}, {"where": where}):
             res = self._read(
                 self.collection.query,

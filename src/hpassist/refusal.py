@@ -44,13 +44,15 @@ class Lexicon:
         self._text = ""
         self._folded = ""
         self._concepts: dict[str, bool] = {}
+        self._names: dict[str, bool] = {}
 
     def _refresh(self) -> None:
-        key = str(self.index.manifest())
+        key = self.index.revision()
         if key != self._key:
             self._text = "\n".join(f"{c.title}\n{c.text}" for c in self.index.chunks())
             self._folded = fold(self._text)
             self._concepts = {}
+            self._names = {}
             self._key = key
 
     def mentions(self, concept: Concept) -> bool:
@@ -62,7 +64,9 @@ class Lexicon:
 
     def names(self, name: str) -> bool:
         self._refresh()
-        return _has_name(self._folded, name)
+        if name not in self._names:
+            self._names[name] = _has_name(self._folded, name)
+        return self._names[name]
 
 
 class RefusalGate:
