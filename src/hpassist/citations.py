@@ -15,7 +15,7 @@ import numpy as np
 from .embeddings import E5Embeddings
 from .query import glossary
 from .schema import Evidence
-from .text import fold, quantities
+from .text import fold, quantities, years
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _NAME = re.compile(r"(?<![\w$])[A-ZÀ-ỸĐ][\w'’-]*(?:\s+[A-ZÀ-ỸĐ][\w'’-]*)*")
@@ -70,11 +70,6 @@ class Check:
     reason: str = ""
 
 
-def _years(text: str) -> set[float]:
-    """The years named in `text`; any other figure of a question must still be in the evidence."""
-    return {value for value in quantities(text) if value.is_integer() and 1900 <= value <= 2100}
-
-
 class Verifier:
     """Checks generated sentences against the evidence they may cite."""
 
@@ -86,7 +81,8 @@ class Verifier:
         """Which evidence sentences back `sentence`, or why none does."""
         if not evidence:
             return Check(False, reason="no evidence")
-        figures = quantities(sentence) - _years(question)  # the asker's own years ("in 2025") are given
+        # The asker's own years ("in 2025") are given; any other figure of the question must be in the evidence.
+        figures = quantities(sentence) - {float(y) for y in years(question)}
         texts = [e.sentence.text for e in evidence]
         if figures:
             holders = [i for i, t in enumerate(texts) if figures <= quantities(t)]

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .language import SUPPORTED, detect_language
-from .text import fold, words
+from .text import fold, words, years
 from .tokens import count_tokens, truncate_tokens
 
 _QUANTITY = re.compile(
@@ -175,6 +175,6 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         pivot=pivot.strip(),
         asks_quantity=bool(_QUANTITY.search(fold(text))),
         asks_date=bool(_WHEN.search(fold(text))),
-        years=tuple(dict.fromkeys(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text))),
+        years=tuple(years(text)),
         truncated=truncated,
     )

@@ -16,6 +16,14 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def years(text: str) -> list[str]:
+    """The years named in `text`, in order, once each: 'Giai đoạn 2020–2025' -> ['2020', '2025']."""
+    return list(dict.fromkeys(_YEAR.findall(text)))
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens."""
     return _WORD.findall(fold(text))
