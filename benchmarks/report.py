@@ -512,6 +512,16 @@ def _scaling(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _log_axes(axes: Any, title: str, xlabel: str) -> None:
+    """Log-log axes with a grid and a small legend, as both panels of the plot use."""
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel(xlabel)
+    axes.set_title(title)
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize=8)
+
+
 def _hours(hours: float | None) -> str:
     if hours is None:
         return "n/a"
@@ -584,13 +594,8 @@ def plot(results: dict[str, Any], path: Path) -> bool:
         left.plot([d[0] for d in diag], [1000 * d[1] for d in diag], ":o", color="grey", markersize=4,
                   label="one Chroma query WITH the old $in manifest filter p50 (diagnostic)")
     left.axhline(50, color="red", linewidth=1, linestyle="-.", label="target: p95 ≤ 50 ms at 100k chunks")
-    left.set_xscale("log")
-    left.set_yscale("log")
-    left.set_xlabel("chunks in the index (log; above 50 = SYNTHETIC perturbed copies)")
+    _log_axes(left, "Retrieval latency vs corpus size", "chunks in the index (log; above 50 = SYNTHETIC perturbed copies)")
     left.set_ylabel("milliseconds (log)")
-    left.set_title("Retrieval latency vs corpus size")
-    left.grid(True, which="both", alpha=0.3)
-    left.legend(fontsize=8)
     built = [x for x in points if x[2] is not None]
     if built:
         bx = [x[0] for x in built]
@@ -601,12 +606,7 @@ def plot(results: dict[str, Any], path: Path) -> bool:
     ix = results.get("indexing")
     if ix:
         right.plot([ix["chunks"]], [ix["build_s"]], "k*", markersize=12, label="real seed index build (s)")
-    right.set_xscale("log")
-    right.set_yscale("log")
-    right.set_xlabel("chunks in the index (log)")
-    right.set_title("Index build time and size")
-    right.grid(True, which="both", alpha=0.3)
-    right.legend(fontsize=8)
+    _log_axes(right, "Index build time and size", "chunks in the index (log)")
     meta = results["meta"]
     fig.suptitle(f"HP Assist — {meta['date']} — {meta['machine']['usable_cores']} cores"
                  f"{' (busy machine: inflated)' if meta.get('contended') else ''}", fontsize=10)
