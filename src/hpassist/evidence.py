@@ -112,13 +112,14 @@ class EvidenceSelector:
                 score = float(sim) + COVERAGE_WEIGHT * (own + lent)
                 if query.asks_quantity and _FIGURE.search(text):
                     score += FIGURE_WEIGHT
-                if query.asks_date and _DATE.search(fold(text)):
+                folded, folded_before = fold(text), fold(before)
+                if query.asks_date and _DATE.search(folded):
                     score += DATE_WEIGHT
                 if query.years and chunk.date and chunk.date[:4] in query.years:
                     score += PERIOD_WEIGHT
                 score += SHARED_FIGURE_WEIGHT * min(3, len(asked_figures & quantities(text)))
                 for name in map(fold, query.names):
-                    score += NAME_WEIGHT if name in fold(text) else NAME_WEIGHT / 2 if name in fold(before) else 0.0
+                    score += NAME_WEIGHT if name in folded else NAME_WEIGHT / 2 if name in folded_before else 0.0
                 if chunk.date:
                     score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
                 sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before)
