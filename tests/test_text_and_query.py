@@ -58,3 +58,10 @@ def test_unsupported_script_is_declined_politely():
 def test_huge_question_is_truncated_by_tokens():
     q = parse_query("How much has Korea invested in Hai Phong? " * 5000, 120, 4000)
     assert q.truncated and len(q.text) < 1000
+
+
+def test_korean_national_is_not_country():
+    concepts = lambda text: {c.english[0] for c in parse_query(text, 120, 4000).all_concepts}  # noqa: E731
+    assert "country" not in concepts("충북에는 한국의 국가 의료기관이 몇 개 모여 있습니까?")
+    assert "country" in concepts("하이퐁에 투자한 국가는 몇 개입니까?")
+    assert "country" in concepts("몇 개 국가와 지역이 하이퐁에 투자했습니까?")
