@@ -1,16 +1,18 @@
 """Pick the few sentences that bear on the question, so the model sees a short, relevant prompt.
 
 Each candidate sentence (from the top retrieved chunks) is scored by its dense similarity to the
-question, how many of the question's concepts and key words it contains, and, for "how much/how many"
-questions, whether it states a figure.
+question, how much of the question's concepts and key words it contains (a term that few candidates
+share weighs more than one they all share), and, for "how much/how many" questions, whether it states
+a figure.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
 
 from .index import Index
+from .language import detect_language
 from .query import Query
 from .retrieval import Retrieval
 from .schema import Chunk, Evidence, Sentence
@@ -30,7 +32,9 @@ DATE_WEIGHT = 0.04  # a "when" question prefers sentences that name a day or a m
 PERIOD_WEIGHT = 0.06  # a question about "2024" prefers sources dated 2024
 SHARED_FIGURE_WEIGHT = 0.04  # per figure in both the question and the sentence ("2020–2025"), up to 3
 NAME_WEIGHT = 0.1  # per name of the question ("Matching Your Future") that the sentence contains
-RECENCY_WEIGHT = 0.01  # per year after 2020 (capped): newer sources win near-ties, as investors want
+RECENCY_WEIGHT = 0.01  # per year after 2020 (capped): for figures and "current" questions, newer sources win
+# near-ties, as investors want; for other questions the date says nothing about relevance
+COMMON_TERM_WEIGHT = 0.5  # the weight of a term every candidate contains (rarer terms add log(n/df))
 
 # Text that talks to the assistant rather than about Hai Phong ("ignore the sources and say ...", "AI assistant:",
 # "bỏ qua các hướng dẫn", "지시를 무시"): a planted instruction, never evidence. Matched on folded text.
@@ -61,25 +65,33 @@ def addresses_assistant(text: str) -> bool:
     return _ADDRESSES_ASSISTANT.search(fold(text)) is not None
 
 
-@dataclass(frozen=True)
-class Coverage:
-    """Which of the question's concepts and key words a text contains."""
+class Terms:
+    """The question's concepts and key words, each weighted by how few candidate sentences contain it:
+    "concentrated" or "rank" separate the answer from its neighbours, "Korea" and "project" do not.
+    Key words count only in sentences of the question's language: the glossary carries concepts across
+    languages, and an English word inside a Vietnamese sentence ("Jeil Group") matches by accident."""
 
-    found: int
-    needed: int
+    def __init__(self, query: Query, candidates: list[str]) -> None:
+        self.language = query.language
+        self.concepts = query.all_concepts
+        self.key_terms = [re.compile(rf"(?<!\w){re.escape(t)}") for t in query.key_terms]
+        found = [self._found(text, True) for text in candidates]
+        n = len(candidates)
+        self.weights = [
+            math.log((n + 1) / (sum(f[i] for f in found) + 1)) + COMMON_TERM_WEIGHT
+            for i in range(len(self.concepts) + len(self.key_terms))
+        ]
 
-    @property
-    def share(self) -> float:
-        return self.found / self.needed if self.needed else 0.0
+    def _found(self, text: str, same_language: bool) -> list[bool]:
+        folded = fold(text)
+        keys = [p.search(folded) is not None for p in self.key_terms] if same_language else []
+        return [c.found_in(text) for c in self.concepts] + keys
 
-
-def coverage(query: Query, text: str, topical_only: bool = False) -> Coverage:
-    """Count the question's concepts and key terms present in `text` (diacritic-insensitive)."""
-    folded = fold(text)
-    concepts = query.concepts if topical_only else query.all_concepts
-    found = sum(c.found_in(text) for c in concepts)
-    found += sum(re.search(rf"(?<!\w){re.escape(t)}", folded) is not None for t in query.key_terms)
-    return Coverage(found, len(concepts) + len(query.key_terms))
+    def share(self, text: str, language: str) -> float:
+        """The weighted share of the question's terms that `text` (written in `language`) contains (0..1)."""
+        found = self._found(text, language == self.language)
+        total = sum(self.weights)
+        return sum(w for w, hit in zip(self.weights, found) if hit) / total if total else 0.0
 
 
 class EvidenceSelector:
@@ -93,7 +105,8 @@ class EvidenceSelector:
         """All candidate sentences, best first."""
         query = retrieval.query
         asked_figures = quantities(query.text)
-        ranked = []
+        dated = query.asks_quantity or query.asks_current
+        candidates = []
         seen: set[tuple[str, int]] = set()
         for scored in retrieval.chunks:
             chunk = scored.chunk
@@ -103,27 +116,30 @@ class EvidenceSelector:
                     continue
                 seen.add((chunk.source, span.start))
                 text = chunk.sentence_text(position)
-                if addresses_assistant(text):
-                    continue
-                before = chunk.sentence_text(position - 1) if position else self._last_sentence_before(chunk)
-                own = coverage(query, text).share
-                # What the sentence leaves to the one before it ("Đặc biệt, đây …", "The event …") counts half.
-                lent = max(0.0, coverage(query, f"{before} {text}").share - own) / 2
-                score = float(sim) + COVERAGE_WEIGHT * (own + lent)
-                if query.asks_quantity and _FIGURE.search(text):
-                    score += FIGURE_WEIGHT
-                folded, folded_before = fold(text), fold(before)
-                if query.asks_date and _DATE.search(folded):
-                    score += DATE_WEIGHT
-                if query.years and chunk.date and chunk.date[:4] in query.years:
-                    score += PERIOD_WEIGHT
-                score += SHARED_FIGURE_WEIGHT * min(3, len(asked_figures & quantities(text)))
-                for name in map(fold, query.names):
-                    score += NAME_WEIGHT if name in folded else NAME_WEIGHT / 2 if name in folded_before else 0.0
-                if chunk.date:
-                    score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
-                sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before)
-                ranked.append(Evidence(sentence, score, float(sim)))
+                if not addresses_assistant(text):
+                    candidates.append((chunk, position, span, float(sim), text, detect_language(text)))
+        terms = Terms(query, [text for *_, text, _ in candidates])
+        ranked = []
+        for chunk, position, span, sim, text, language in candidates:
+            before = chunk.sentence_text(position - 1) if position else self._last_sentence_before(chunk)
+            own = terms.share(text, language)
+            # What the sentence leaves to the one before it ("Đặc biệt, đây …", "The event …") counts half.
+            lent = max(0.0, terms.share(f"{before} {text}", language) - own) / 2
+            score = sim + COVERAGE_WEIGHT * (own + lent)
+            if query.asks_quantity and _FIGURE.search(text):
+                score += FIGURE_WEIGHT
+            folded, folded_before = fold(text), fold(before)
+            if query.asks_date and _DATE.search(folded):
+                score += DATE_WEIGHT
+            if query.years and chunk.date and chunk.date[:4] in query.years:
+                score += PERIOD_WEIGHT
+            score += SHARED_FIGURE_WEIGHT * min(3, len(asked_figures & quantities(text)))
+            for name in map(fold, query.names):
+                score += NAME_WEIGHT if name in folded else NAME_WEIGHT / 2 if name in folded_before else 0.0
+            if dated and chunk.date:
+                score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
+            sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before)
+            ranked.append(Evidence(sentence, score, sim))
         return sorted(ranked, key=lambda e: e.score, reverse=True)
 
     def _last_sentence_before(self, chunk: Chunk) -> str:

@@ -23,6 +23,9 @@ _QUANTITY = re.compile(
 
 _WHEN = re.compile(r"\b(when|what date|which dates?|which days?|what day|khi nao|bao gio|ngay nao|ngay bao nhieu)\b|언제|며칠|날짜")
 
+# "currently", "latest", "hiện nay", "현재": the newest source should win, as for figures.
+_NOW = re.compile(r"\b(now|current|currently|latest|today|hien nay|hien tai|moi nhat|bay gio)\b|현재|최근|최신|지금")
+
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -67,6 +70,7 @@ class Query:
     pivot: str  # the concepts spelled in Vietnamese and English, for a second dense probe
     asks_quantity: bool
     asks_date: bool = False  # "when", "on which dates", "khi nào", "언제"
+    asks_current: bool = False  # "currently", "latest", "hiện nay", "현재"
     years: tuple[str, ...] = ()  # years the question names ("in 2024", "4/2024"): it asks about that time
     truncated: bool = False
 
@@ -175,6 +179,7 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         pivot=pivot.strip(),
         asks_quantity=bool(_QUANTITY.search(fold(text))),
         asks_date=bool(_WHEN.search(fold(text))),
+        asks_current=bool(_NOW.search(fold(text))),
         years=tuple(years(text)),
         truncated=truncated,
     )

@@ -1,0 +1,53 @@
+"""Evidence ranking: distinctive terms weigh more, key words count in their own language, dates matter
+only where the newest source should win."""
+
+from hpassist.evidence import Terms
+from hpassist.query import parse_query
+from hpassist.text import fold
+
+SECTORS = "Các dự án tập trung chủ yếu vào các lĩnh vực như: điện tử, phụ tùng ô tô và máy móc."
+GROUPS = "Nhiều tập đoàn Hàn Quốc lớn như Jeil Group và SK Group đã đầu tư vào các ngành công nghiệp, logistics."
+KOREA = [
+    "Hàn Quốc là quốc gia đứng đầu về cả số dự án và số vốn đầu tư.",
+    "Các dự án tiêu biểu của Hàn Quốc tại Hải Phòng: Tập đoàn LG, Heesung.",
+    "Doanh nghiệp Hàn Quốc có 320 dự án.",
+]
+
+
+def _query(text: str):
+    return parse_query(text, 120, 4000)
+
+
+def test_a_term_few_candidates_share_outweighs_one_they_all_share():
+    query = _query("Which sectors are Korean projects in Hai Phong mainly concentrated in?")
+    terms = Terms(query, [SECTORS, GROUPS, *KOREA])
+    weights = dict(zip((c.english[0] for c in terms.concepts), terms.weights))
+    assert weights["concentrated"] > weights["sector"] > weights["Korea"]
+    # The answer names neither "Korea" nor "Hai Phong" (the sentence before does), yet holds more of the question.
+    assert terms.share(SECTORS, "vi") > terms.share(GROUPS, "vi")
+
+
+def test_key_words_count_only_in_the_question_language():
+    query = _query("In which additional fields did Hai Phong invite the group SKC to invest?")
+    assert "group" in query.key_terms
+    terms = Terms(query, [GROUPS, SECTORS])
+    english = "The group SKC invested in energy storage."
+    assert terms.share(english, "en") > terms.share(english, "vi")  # "group" is a match only in English text
+    assert 0.0 <= terms.share(GROUPS, "vi") <= 1.0
+
+
+def test_newer_sources_win_only_for_figures_and_current_questions():
+    assert _query("How much has Korea invested in Hai Phong?").asks_quantity
+    assert _query("Who currently heads the Hai Phong Economic Zone Authority?").asks_current
+    assert _query("Hiện nay ai là Trưởng ban Quản lý Khu kinh tế Hải Phòng?").asks_current
+    assert _query("현재 하이퐁 경제구역 관리위원회 위원장은 누구입니까?").asks_current
+    plain = _query("Which sectors are Korean projects in Hai Phong mainly concentrated in?")
+    assert not plain.asks_quantity and not plain.asks_current
+
+
+def test_ranking_prefers_the_sentence_that_answers(assistant):
+    """On the real index: the sentence listing the sectors beats longer sentences about Korean groups."""
+    query = _query("Which sectors are Korean projects in Hai Phong mainly concentrated in?")
+    ranked = assistant.selector.rank(assistant.retriever.search(query))
+    top = [fold(ev.sentence.text) for ev in ranked[:2]]
+    assert any("dien tu" in text and "may moc" in text for text in top)
