@@ -50,6 +50,15 @@ def test_unrelated_sentence_without_figures_is_caught(verifier):
     assert not check.supported
 
 
+def test_restating_the_question_is_not_an_answer(verifier):
+    question = "Where does the Republic of Korea rank among Hai Phong's foreign investors by number of projects?"
+    echo = "The Republic of Korea ranks among Hai Phong's foreign investors by number of projects."
+    assert verifier.check(echo, EVIDENCE, question).reason == "only restates the question"
+    # Compared with diacritics: "đầu" (first) is new even though its folded form is the stopword "đâu".
+    vietnamese = verifier.check("Hàn Quốc đứng đầu về số dự án.", EVIDENCE, "Hàn Quốc đứng thứ mấy về số dự án?")
+    assert vietnamese.reason != "only restates the question"
+
+
 def test_markers_and_split():
     assert add_markers("Korea invested 15.4 bn.", [1, 3]) == "Korea invested 15.4 bn [1][3]."
     assert split_answer("First one. Second one? Third") == ["First one.", "Second one?", "Third"]

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embeddings import E5Embeddings
-from .query import glossary
+from .query import glossary, stopwords
 from .schema import Evidence
 from .text import fold, quantities, years
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _NAME = re.compile(r"(?<![\w$])[A-ZÀ-ỸĐ][\w'’-]*(?:\s+[A-ZÀ-ỸĐ][\w'’-]*)*")
 _MARKER = re.compile(r"\s*\[\d+\]")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def split_answer(text: str) -> list[str]:
@@ -63,6 +64,20 @@ def _name_known(name: str, haystack: str) -> bool:
     return all(fold(w) in haystack for w in name.split() if len(w) > 3) and any(len(w) > 3 for w in name.split())
 
 
+def _restates(sentence: str, question: str) -> bool:
+    """Whether the sentence adds no word to the question ("Korea ranks among Hai Phong's investors by …").
+    Compared with diacritics: folded, "đầu" (first) would be the stopword "đâu" (where)."""
+    asked = {_stem(w) for w in _WORD.findall(question.lower())}
+    return not [
+        w for w in _WORD.findall(sentence.lower()) if _stem(w) not in asked and not (w.isascii() and w in stopwords())
+    ]
+
+
+def _stem(word: str) -> str:
+    """'ranks' -> 'rank', so that a plural or a third person does not count as a new word."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
 @dataclass(frozen=True)
 class Check:
     supported: bool
@@ -83,6 +98,8 @@ class Verifier:
             return Check(False, reason="no evidence")
         # The asker's own years ("in 2025") are given; any other figure of the question must be in the evidence.
         figures = quantities(sentence) - {float(y) for y in years(question)}
+        if not figures and _restates(sentence, question):
+            return Check(False, reason="only restates the question")
         texts = [e.sentence.text for e in evidence]
         if figures:
             holders = [i for i, t in enumerate(texts) if figures <= quantities(t)]
