@@ -65,3 +65,10 @@ def test_korean_national_is_not_country():
     assert "country" not in concepts("충북에는 한국의 국가 의료기관이 몇 개 모여 있습니까?")
     assert "country" in concepts("하이퐁에 투자한 국가는 몇 개입니까?")
     assert "country" in concepts("몇 개 국가와 지역이 하이퐁에 투자했습니까?")
+
+
+def test_no_break_spaces_are_spaces():
+    """Sources write "phụ tùng\xa0ô tô": the glossary's "phụ tùng ô tô" must still be found there."""
+    assert fold("phụ tùng\xa0ô tô") == "phu tung o to"
+    auto_parts = next(c for c in parse_query("auto parts?", 120, 4000).all_concepts if c.english[0] == "auto parts")
+    assert auto_parts.found_in("điện tử, phụ tùng\xa0ô tô và máy móc")

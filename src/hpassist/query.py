@@ -49,7 +49,7 @@ class Concept:
 
     def found_in(self, text: str, loose: bool = False) -> bool:
         """Whether a synonym occurs in `text`; `loose` also accepts Vietnamese typed without diacritics."""
-        lowered = unicodedata.normalize("NFC", text.lower())
+        lowered = unicodedata.normalize("NFC", text.lower()).replace("\xa0", " ")  # "phụ tùng\xa0ô tô"
         if any(_contains(lowered, t) for t in self.terms):
             return True
         return loose and any(_contains(fold(text), fold(t)) for t in self.vietnamese)

@@ -11,8 +11,8 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics (đ -> d), NFC-safe: 'Hải Phòng' -> 'hai phong'."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    """Lower-case, strip diacritics (đ -> d), no-break spaces as spaces, NFC-safe: 'Hải Phòng' -> 'hai phong'."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d").replace("\xa0", " "))
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
