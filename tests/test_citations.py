@@ -59,6 +59,19 @@ def test_restating_the_question_is_not_an_answer(verifier):
     assert vietnamese.reason != "only restates the question"
 
 
+def test_a_concept_the_evidence_does_not_state_is_caught(verifier):
+    sectors = [_ev("Các dự án tập trung chủ yếu vào các lĩnh vực như: điện tử, phụ tùng\xa0ô tô và máy móc.")]
+    question = "Which sectors are Korean projects concentrated in?"
+    good = verifier.check("Korean projects are concentrated in electronics, auto parts and machinery.", sectors, question)
+    assert good.supported, good.reason
+    bad = verifier.check("Korean projects are concentrated in electronics, semiconductors and machinery.", sectors, question)
+    assert not bad.supported and "semiconductor" in bad.reason
+    # Inflection is not invention: "is investing" is backed by "invests".
+    housing = [_ev("At the same time, the city also invests in infrastructure and develops social housing.", "002_x.txt")]
+    check = verifier.check("Hai Phong is investing in infrastructure and social housing.", housing, "What is Hai Phong doing?")
+    assert check.supported, check.reason
+
+
 def test_markers_and_split():
     assert add_markers("Korea invested 15.4 bn.", [1, 3]) == "Korea invested 15.4 bn [1][3]."
     assert split_answer("First one. Second one? Third") == ["First one.", "Second one?", "Third"]

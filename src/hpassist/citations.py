@@ -1,8 +1,8 @@
 """Citations owned by the program: find the evidence behind each answer sentence, or drop the sentence.
 
-A sentence is supported when every figure in it appears in one cited evidence sentence, every name in
-it appears in that evidence or the question, and (when it states no figure) it is semantically close to
-that evidence. Unsupported sentences never reach the user.
+A sentence is supported when every figure in it appears in one cited evidence sentence, every name and
+glossary concept in it ("semiconductors", "lớn nhất") appears in that evidence or the question, and (when
+it states no figure) it is semantically close to that evidence. Unsupported sentences never reach the user.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embeddings import E5Embeddings
-from .query import glossary, stopwords
+from .query import Concept, glossary, stopwords
 from .schema import Evidence
 from .text import fold, quantities, years
 
@@ -64,6 +64,21 @@ def _name_known(name: str, haystack: str) -> bool:
     return all(fold(w) in haystack for w in name.split() if len(w) > 3) and any(len(w) > 3 for w in name.split())
 
 
+def _concepts(sentence: str) -> list[Concept]:
+    """The glossary concepts a sentence states ("semiconductors", "lớn nhất", "자동차 부품")."""
+    return [c for c in glossary() if c.found_in(sentence)]
+
+
+def _concept_known(concept: Concept, haystack: str) -> bool:
+    """Whether the haystack states the concept, leniently: "invests" counts for "investing" (a term's stem,
+    all but its last two letters, may begin a word), so that only a concept that is absent fails."""
+    if concept.found_in(haystack):
+        return True
+    folded = fold(haystack)
+    stems = {fold(t)[:-2] for t in concept.english if len(t) >= 6}
+    return any(re.search(rf"(?<!\w){re.escape(stem)}", folded) for stem in stems)
+
+
 def _restates(sentence: str, question: str) -> bool:
     """Whether the sentence adds no word to the question ("Korea ranks among Hai Phong's investors by …").
     Compared with diacritics: folded, "đầu" (first) would be the stopword "đâu" (where)."""
@@ -111,6 +126,9 @@ class Verifier:
         for name in _names(sentence):
             if not any(_name_known(name, fold(texts[i]) + " " + folded_question) for i in holders):
                 return Check(False, reason=f"name {name!r} not in evidence")
+        for concept in _concepts(sentence):
+            if not any(_concept_known(concept, f"{texts[i]} {question}") for i in holders):
+                return Check(False, reason=f"{concept.english[0]!r} is not in the evidence")
         sims = self._similarities(sentence, [texts[i] for i in holders])
         best = int(np.argmax(sims))
         if not figures and sims[best] < self.support_similarity:
