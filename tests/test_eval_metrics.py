@@ -179,6 +179,15 @@ def test_citation_support_per_citation() -> None:
     assert citation_support(reply) == [True, False, False]
 
 
+def test_a_figure_restated_in_another_scale_supports_its_sentence() -> None:
+    reply = answer(
+        "최신 수치 (2024-04-23): 859억 달러 [1]. 이전 보도: 815억 달러 (2023-08) [2].",
+        cite(1, "Hiện nay, Hàn Quốc đã đầu tư 85,9 tỷ USD tại Việt Nam."),
+        cite(2, "Tăng trưởng GRDP của Hải Phòng đạt 11,81%"),
+    )
+    assert citation_support(reply) == [True, False]
+
+
 def test_city_name_alone_does_not_support_a_sentence() -> None:
     reply = answer("Hai Phong welcomes investors [1].", cite(1, "Hải Phòng hiện là điểm đến"))
     assert citation_support(reply) == [False]

@@ -18,6 +18,7 @@ import yaml
 
 from hpassist.schema import Answer, ScoredChunk
 from hpassist.settings import REPO_ROOT
+from hpassist.text import quantities
 
 LANGUAGES = ("en", "vi", "ko")
 RECALL_K = 5
@@ -244,12 +245,21 @@ def content_terms(text: str) -> set[str]:
 
 
 def citation_support(answer: Answer) -> list[bool]:
-    """For each citation, whether its quote shares a figure or content word with the sentence citing it."""
+    """For each citation, whether its quote shares a figure (as written, or as a value: "154억 달러" is
+    "15,4 tỷ USD") or a content word with the sentence citing it."""
     support = []
     for citation in answer.citations:
         sentence = marker_sentence(answer.text, citation.index)
-        support.append(sentence is not None and bool(content_terms(sentence) & content_terms(citation.quote)))
+        support.append(
+            sentence is not None
+            and bool(content_terms(sentence) & content_terms(citation.quote) or _amounts(sentence) & _amounts(citation.quote))
+        )
     return support
+
+
+def _amounts(text: str) -> set[float]:
+    """Values of a text's figures, scale words applied, less bare years (a date is not a shared fact)."""
+    return {v for v in quantities(strip_markers(text)) if not (v.is_integer() and 1900 <= v <= 2100)}
 
 
 def stated_figures(answer: Answer, question: str) -> set[str]:
