@@ -72,3 +72,14 @@ def test_no_break_spaces_are_spaces():
     assert fold("phụ tùng\xa0ô tô") == "phu tung o to"
     auto_parts = next(c for c in parse_query("auto parts?", 120, 4000).all_concepts if c.english[0] == "auto parts")
     assert auto_parts.found_in("điện tử, phụ tùng\xa0ô tô và máy móc")
+
+
+def test_matching_a_prepared_corpus_agrees_with_plain_matching():
+    """The gate checks concepts against the whole corpus once lowered, with its word set to rule terms out."""
+    from hpassist.query import glossary, lower_text, vocabulary
+
+    corpus = "Các dự án tập trung vào điện tử, phụ tùng\xa0ô-tô và máy móc. 한국은 하이퐁의 최대 투자국이다. Invests in parks."
+    lowered = lower_text(corpus)
+    words = vocabulary(lowered)
+    for concept in glossary():
+        assert concept.found_in_lowered(lowered, words) == concept.found_in(corpus), concept.english[0]

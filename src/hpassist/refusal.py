@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .evidence import continues
 from .index import Index
-from .query import Concept, Query
+from .query import Concept, Query, lower_text, vocabulary
 from .schema import Evidence
 from .settings import Settings
 from .text import fold
@@ -41,16 +41,23 @@ class Lexicon:
     def __init__(self, index: Index) -> None:
         self.index = index
         self._key: str | None = None
-        self._text = ""
+        self._lowered = ""
         self._folded = ""
+        self._words: frozenset[str] = frozenset()
+        self._folded_words: frozenset[str] = frozenset()
         self._concepts: dict[str, bool] = {}
         self._names: dict[str, bool] = {}
 
     def _refresh(self) -> None:
+        """Normalise the corpus text and collect its words once per index revision: checking a concept or a
+        name then scans the text only when every word of it occurs somewhere."""
         key = self.index.revision()
         if key != self._key:
-            self._text = "\n".join(f"{c.title}\n{c.text}" for c in self.index.chunks())
-            self._folded = fold(self._text)
+            text = "\n".join(f"{c.title}\n{c.text}" for c in self.index.chunks())
+            self._lowered = lower_text(text)
+            self._words = vocabulary(self._lowered)
+            self._folded = fold(text)
+            self._folded_words = vocabulary(self._folded)
             self._concepts = {}
             self._names = {}
             self._key = key
@@ -59,13 +66,14 @@ class Lexicon:
         self._refresh()
         name = concept.english[0]
         if name not in self._concepts:
-            self._concepts[name] = concept.found_in(self._text)
+            self._concepts[name] = concept.found_in_lowered(self._lowered, self._words)
         return self._concepts[name]
 
     def names(self, name: str) -> bool:
         self._refresh()
         if name not in self._names:
-            self._names[name] = _has_name(self._folded, name)
+            words = vocabulary(fold(name))
+            self._names[name] = words <= self._folded_words and _has_name(self._folded, name)
         return self._names[name]
 
 
