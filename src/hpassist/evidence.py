@@ -75,6 +75,7 @@ class Terms:
         self.language = query.language
         self.concepts = query.all_concepts
         self.key_terms = [re.compile(rf"(?<!\w){re.escape(t)}") for t in query.key_terms]
+        self._hits: dict[tuple[str, bool], list[bool]] = {}  # rank() asks again for every candidate
         found = [self._found(text, True) for text in candidates]
         n = len(candidates)
         self.weights = [
@@ -83,9 +84,12 @@ class Terms:
         ]
 
     def _found(self, text: str, same_language: bool) -> list[bool]:
-        folded = fold(text)
-        keys = [p.search(folded) is not None for p in self.key_terms] if same_language else []
-        return [c.found_in(text) for c in self.concepts] + keys
+        key = (text, same_language)
+        if key not in self._hits:
+            folded = fold(text)
+            keys = [p.search(folded) is not None for p in self.key_terms] if same_language else []
+            self._hits[key] = [c.found_in(text) for c in self.concepts] + keys
+        return self._hits[key]
 
     def share(self, text: str, language: str) -> float:
         """The weighted share of the question's terms that `text` (written in `language`) contains (0..1)."""
