@@ -18,7 +18,7 @@ import yaml
 
 from hpassist.schema import Answer, ScoredChunk
 from hpassist.settings import REPO_ROOT
-from hpassist.text import quantities
+from hpassist.text import quantities, years
 
 LANGUAGES = ("en", "vi", "ko")
 RECALL_K = 5
@@ -258,8 +258,8 @@ def citation_support(answer: Answer) -> list[bool]:
 
 
 def _amounts(text: str) -> set[float]:
-    """Values of a text's figures, scale words applied, less bare years (a date is not a shared fact)."""
-    return {v for v in quantities(strip_markers(text)) if not (v.is_integer() and 1900 <= v <= 2100)}
+    """Values of a text's figures, scale words applied, less its years (a date is not a shared fact)."""
+    return quantities(strip_markers(text)) - {float(y) for y in years(text)}
 
 
 def stated_figures(answer: Answer, question: str) -> set[str]:
