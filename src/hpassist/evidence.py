@@ -12,7 +12,6 @@ import math
 import re
 
 from .index import Index
-from .language import detect_language
 from .query import Query
 from .retrieval import Retrieval
 from .schema import Chunk, Evidence, Sentence
@@ -121,14 +120,14 @@ class EvidenceSelector:
                 seen.add((chunk.source, span.start))
                 text = chunk.sentence_text(position)
                 if not addresses_assistant(text):
-                    candidates.append((chunk, position, span, float(sim), text, detect_language(text)))
-        terms = Terms(query, [text for *_, text, _ in candidates])
+                    candidates.append((chunk, position, span, float(sim), text))
+        terms = Terms(query, [text for *_, text in candidates])
         ranked = []
-        for chunk, position, span, sim, text, language in candidates:
+        for chunk, position, span, sim, text in candidates:
             before = chunk.sentence_text(position - 1) if position else self._last_sentence_before(chunk)
-            own = terms.share(text, language)
+            own = terms.share(text, chunk.language)
             # What the sentence leaves to the one before it ("Đặc biệt, đây …", "The event …") counts half.
-            lent = max(0.0, terms.share(f"{before} {text}", language) - own) / 2
+            lent = max(0.0, terms.share(f"{before} {text}", chunk.language) - own) / 2
             score = sim + COVERAGE_WEIGHT * (own + lent)
             if query.asks_quantity and _FIGURE.search(text):
                 score += FIGURE_WEIGHT
