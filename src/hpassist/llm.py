@@ -23,6 +23,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import ConfigDict, PrivateAttr
 
 from .generation import GenerationError
+from .model_process import ModelProcess
 from .settings import Settings
 
 MODEL_FILE = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
@@ -90,7 +91,8 @@ def _role(message: BaseMessage) -> str:
 
 
 class LlamaCppChat(BaseChatModel):
-    """LangChain chat model over llama-cpp-python, greedy by default, one generation at a time."""
+    """LangChain chat model over llama.cpp running in a supervised child process (`ModelProcess`), so a
+    native crash costs one answer, not the caller's process. Greedy by default, one generation at a time."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     model_path: str
@@ -98,21 +100,24 @@ class LlamaCppChat(BaseChatModel):
     n_threads: int = 2
     max_tokens: int = 96
     temperature: float = 0.0
-    _llama: Any = PrivateAttr(default=None)
+    timeout: float = 60.0
+    log_path: Path | None = None  # the worker's stderr (native crash reports); default: beside the model
+    _process: ModelProcess | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    last_timing: dict[str, Any] = {}
 
     @property
     def _llm_type(self) -> str:
         return "llama-cpp"
 
-    def _model(self) -> Any:
-        if self._llama is None:
-            from llama_cpp import Llama
-
-            self._llama = Llama(
-                model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, verbose=False
-            )
-        return self._llama
+    @property
+    def process(self) -> ModelProcess:
+        """The supervised worker, created on first use (its start waits for the model to load)."""
+        with self._lock:
+            if self._process is None:
+                log_path = self.log_path or Path(self.model_path).with_name("model-worker.log")
+                self._process = ModelProcess(self.model_path, self.n_ctx, self.n_threads, log_path, self.timeout)
+            return self._process
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict[str, Any]:
         return {
@@ -122,6 +127,12 @@ class LlamaCppChat(BaseChatModel):
             "stop": stop or [],
         }
 
+    def _replies(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        for reply in self.process.request("chat", **self._request(messages, stop, **kwargs)):
+            if reply.get("done"):
+                self.last_timing = {**reply.get("timing", {}), "usage": reply.get("usage", {})}
+            yield reply
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -129,15 +140,16 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        with self._lock:
-            out = self._model().create_chat_completion(**self._request(messages, stop, **kwargs))
-        usage = out.get("usage", {})
+        text, usage = "", {}
+        for reply in self._replies(messages, stop, **kwargs):
+            text += reply.get("delta", "")
+            usage = reply.get("usage", usage)
         message = AIMessage(
-            content=out["choices"][0]["message"]["content"] or "",
+            content=text,
             usage_metadata={
                 "input_tokens": usage.get("prompt_tokens", 0),
                 "output_tokens": usage.get("completion_tokens", 0),
-                "total_tokens": usage.get("total_tokens", 0),
+                "total_tokens": usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0),
             },
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
@@ -149,19 +161,30 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        with self._lock:
-            for part in self._model().create_chat_completion(stream=True, **self._request(messages, stop, **kwargs)):
-                delta = part["choices"][0]["delta"].get("content")
-                if delta:
-                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
-                    if run_manager:
-                        run_manager.on_llm_new_token(delta, chunk=chunk)
-                    yield chunk
+        for reply in self._replies(messages, stop, **kwargs):
+            delta = reply.get("delta")
+            if delta:
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                if run_manager:
+                    run_manager.on_llm_new_token(delta, chunk=chunk)
+                yield chunk
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` in the model's own tokenizer (special tokens parsed)."""
+        return int(self.process.call("tokenize", text=text)["tokens"])
 
     def count_prompt_tokens(self, messages: list[BaseMessage]) -> int:
         """Tokens the model will read for these messages (its own tokenizer and chat template)."""
         text = "".join(f"<|im_start|>{_role(m)}\n{m.content}<|im_end|>\n" for m in messages) + "<|im_start|>assistant\n"
-        return len(self._model().tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        return self.count_tokens(text)
+
+    def runtime_info(self) -> dict[str, Any]:
+        """What the worker reports of its runtime: CPU features, AMX guard, buffer types, pid."""
+        return self.process.call("info")
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.close()
 
 
 def _public_url(url: str) -> str:
@@ -242,4 +265,6 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         n_threads=settings.n_threads,
         max_tokens=settings.max_tokens,
         temperature=settings.temperature,
+        timeout=settings.llm_timeout,
+        log_path=settings.data_dir / "logs" / "model-worker.log",
     )
