@@ -4,9 +4,10 @@
 # llama-cpp-python compiles from source. pip's default build uses -march=native, which on Intel CPUs
 # with AMX builds llama.cpp's AMX kernels, and those crash on the bundled Q4_K_M model (SIGSEGV at
 # ldtilecfg). So we build it ourselves with explicit vector flags and never AMX (scripts/llama_flags.sh),
-# in parallel with the other installs, and keep the wheel in ~/.cache/hpassist/wheels under a key of
-# the version and the flags: later setups on the same machine install it in seconds, and a wheel built
-# with other flags (pip's own cache may hold a native one) is never reused.
+# without llama.cpp's unused `common` library (scripts/llama_no_common.cmake), in parallel with the other
+# installs, and keep the wheel in ~/.cache/hpassist/wheels under a key of the version and the flags:
+# later setups on the same machine install it in seconds, and a wheel built with other flags (pip's own
+# cache may hold a native one) is never reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LLAMA_VERSION=0.3.36
@@ -16,9 +17,12 @@ fi
 py=.venv/bin/python
 $py -m pip install --quiet --upgrade pip
 
-flags=$(bash scripts/llama_flags.sh)
-key=$(printf '%s %s' "$LLAMA_VERSION" "$flags" | sha256sum | cut -c1-16)
-wheels="${XDG_CACHE_HOME:-$HOME/.cache}/hpassist/wheels/llama-cpp-python-$LLAMA_VERSION-$key"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/hpassist"
+mkdir -p "$cache"
+cp scripts/llama_no_common.cmake "$cache/llama-no-common.cmake"  # a path that does not move with the clone
+flags="$(bash scripts/llama_flags.sh) -DCMAKE_PROJECT_llama.cpp_INCLUDE=$cache/llama-no-common.cmake"
+key=$(printf '%s %s %s' "$LLAMA_VERSION" "$flags" "$(sha256sum <scripts/llama_no_common.cmake)" | sha256sum | cut -c1-16)
+wheels="$cache/wheels/llama-cpp-python-$LLAMA_VERSION-$key"
 log=$(mktemp -t hpassist-llama-build.XXXXXX.log)
 build_pid=
 if ! ls "$wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
@@ -29,8 +33,8 @@ if ! ls "$wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
     CMAKE_ARGS="$flags" CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
       $py -m pip wheel --quiet --no-deps --no-cache-dir --no-binary llama-cpp-python \
       "llama-cpp-python==$LLAMA_VERSION" -w "$tmp"
-    mkdir -p "$(dirname "$wheels")"
-    rm -rf "$wheels.partial" && mv "$tmp" "$wheels.partial" && mv -T "$wheels.partial" "$wheels"
+    mkdir -p "$cache/wheels"
+    rm -rf "$wheels.partial" "$wheels" && mv "$tmp" "$wheels.partial" && mv -T "$wheels.partial" "$wheels"
     printf '%s\n' "$flags" >"$wheels/FLAGS"
   ) >"$log" 2>&1 &
   build_pid=$!
