@@ -6,6 +6,7 @@ import os
 import platform
 import resource
 import subprocess
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -86,9 +87,9 @@ def summary(values: Sequence[float]) -> dict[str, float | int | None]:
     }
 
 
-def _status_kib(field: str) -> int | None:
+def _status_kib(field: str, pid: int | str = "self") -> int | None:
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
@@ -99,6 +100,12 @@ def _status_kib(field: str) -> int | None:
 def rss_mib() -> float | None:
     """Current resident set size of this process."""
     kib = _status_kib("VmRSS")
+    return kib / 1024 if kib is not None else None
+
+
+def peak_rss_mib_of(pid: int | None) -> float | None:
+    """Peak resident set size of another process (the model worker), where there is /proc."""
+    kib = _status_kib("VmHWM", pid) if pid else None
     return kib / 1024 if kib is not None else None
 
 
@@ -189,3 +196,86 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     result = fn()
     return result, time.perf_counter() - start
+
+
+def _proc_cpu_ticks(pid: int | str) -> tuple[int, int]:
+    """(ppid, utime + stime) of a process from /proc/PID/stat; (-1, 0) if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return -1, 0
+    return int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def _busy_ticks() -> int:
+    """CPU ticks spent on anything but idle and iowait, all CPUs, since boot."""
+    values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(values) - values[3] - values[4]
+
+
+class CpuWatch:
+    """Samples, every `interval` s while a benchmark runs, the load average and the CPU that processes
+    outside this benchmark's own tree (itself, the model worker, tier builders, cold-start processes) use.
+    The load average counts the benchmark itself; the other processes' CPU is what makes timings not
+    comparable. A process once seen in the tree stays counted as ours (an orphaned worker too)."""
+
+    def __init__(self, interval: float = 2.0) -> None:
+        self.interval = interval
+        self.loads: list[float] = []
+        self.other_cores: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._ours: set[int] = {os.getpid()}
+        self._last: dict[int, int] = {}
+        self.available = Path("/proc/stat").exists()
+
+    def _our_ticks_since_last(self) -> int:
+        table = {int(e.name): _proc_cpu_ticks(e.name) for e in Path("/proc").iterdir() if e.name.isdigit()}
+        delta, seen = 0, {}
+        for pid, (ppid, ticks) in table.items():
+            if pid not in self._ours and ppid in self._ours:
+                self._ours.add(pid)
+        for pid in list(self._ours):
+            if pid in table:  # new processes: all their ticks fall in this interval
+                ticks = table[pid][1]
+                delta += max(0, ticks - self._last.get(pid, 0))
+                seen[pid] = ticks
+        self._last = seen
+        return delta
+
+    def _run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        busy, at = _busy_ticks(), time.monotonic()
+        self._our_ticks_since_last()
+        while not self._stop.wait(self.interval):
+            now_busy, ours, now = _busy_ticks(), self._our_ticks_since_last(), time.monotonic()
+            other = max(0, (now_busy - busy) - ours) / tick / max(now - at, 1e-6)
+            self.other_cores.append(round(other, 3))
+            self.loads.append(os.getloadavg()[0])
+            busy, at = now_busy, now
+
+    def __enter__(self) -> "CpuWatch":
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def report(self, threshold_cores: float = 0.15) -> dict[str, Any]:
+        """Mean / 90th percentile / max cores used by other work; contended when the mean passes
+        `threshold_cores` or a tenth of the samples saw other work hold half a core or more."""
+        other = self.other_cores
+        mean = float(np.mean(other)) if other else None
+        p90 = pct(other, 90)
+        return {
+            "samples": len(other),
+            "interval_s": self.interval,
+            "other_cores_mean": mean,
+            "other_cores_p90": p90,
+            "other_cores_max": max(other) if other else None,
+            "load_max": max(self.loads) if self.loads else None,
+            "contended": bool(other) and (mean > threshold_cores or p90 >= 0.5),
+        }

@@ -12,7 +12,9 @@ DEFAULT_TIERS = "1k,10k"  # synthetic corpus sizes in a default run; 100k is opt
 DEFAULT_PROMPT_CASES = 6  # questions answered twice for the whole-chunk vs sentence-evidence comparison
 DEFAULT_TIER_QUERIES = 40  # retrieval questions per synthetic tier
 DEFAULT_COLD_STARTS = 2
-QUICK = {"questions": 3, "tiers": "1k", "prompt_cases": 2, "tier_queries": 8, "cold_starts": 1, "retrieval_questions": 12}
+DEFAULT_RUNTIME_CASES = 8  # prompts answered by raw llama.cpp and by the model worker, for the ratios
+QUICK = {"questions": 3, "tiers": "1k", "prompt_cases": 2, "tier_queries": 8, "cold_starts": 1, "retrieval_questions": 12,
+         "runtime_cases": 3}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help=f"retrieval questions per synthetic tier (default {DEFAULT_TIER_QUERIES})")
     size.add_argument("--prompt-cases", type=int, metavar="N",
                       help=f"questions for the whole-chunk vs sentence-evidence prompts (default {DEFAULT_PROMPT_CASES}; 0 skips)")
+    size.add_argument("--runtime-cases", type=int, metavar="N",
+                      help=f"prompts answered by raw llama.cpp and by the model worker (default {DEFAULT_RUNTIME_CASES}; 0 skips)")
     size.add_argument("--cold-starts", type=int, metavar="N",
                       help=f"fresh processes timed from start to first answer (default {DEFAULT_COLD_STARTS}; 0 skips)")
     synth = parser.add_argument_group("synthetic corpus")
@@ -57,6 +61,7 @@ def resolve(args: argparse.Namespace) -> argparse.Namespace:
         "prompt_cases": quick.get("prompt_cases", DEFAULT_PROMPT_CASES),
         "tier_queries": quick.get("tier_queries", DEFAULT_TIER_QUERIES),
         "cold_starts": quick.get("cold_starts", DEFAULT_COLD_STARTS),
+        "runtime_cases": quick.get("runtime_cases", DEFAULT_RUNTIME_CASES),
         "retrieval_questions": quick.get("retrieval_questions"),
     }
     for name, value in defaults.items():

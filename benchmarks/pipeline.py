@@ -205,10 +205,8 @@ class ModelProbe:
 
 def token_counter(chat_model: Any) -> tuple[Any, Any]:
     """(prompt token counter, generated token counter) for the model; None where it cannot count."""
-    if hasattr(chat_model, "count_prompt_tokens") and hasattr(chat_model, "_model"):
-        def generated(text: str) -> int:
-            return len(chat_model._model().tokenize(text.encode("utf-8"), add_bos=False, special=False))
-        return chat_model.count_prompt_tokens, generated
+    if hasattr(chat_model, "count_prompt_tokens") and hasattr(chat_model, "count_tokens"):
+        return chat_model.count_prompt_tokens, chat_model.count_tokens
     return None, None
 
 
@@ -422,7 +420,7 @@ def bench_prompts(assistant: Any, cases: list[EvalCase], n: int) -> dict[str, An
                             n_threads=settings.n_threads, max_tokens=settings.max_tokens,
                             temperature=settings.temperature)
         mark = clock()
-        chat._model()
+        chat.process.start()
         log(f"prompt baseline: second model instance (n_ctx {chat.n_ctx}) loaded in {clock() - mark:.1f}s")
     else:
         chat = product_chat
@@ -464,7 +462,8 @@ def bench_prompts(assistant: Any, cases: list[EvalCase], n: int) -> dict[str, An
         rows.append(row)
         log(f"prompt styles {number}/{len(chosen)} {case.id}: model time sentences {row['sentences']['total_s']:.1f}s, "
             f"chunks {row['chunks']['total_s']:.1f}s")
-    del chat, generator
+    if chat is not product_chat:
+        chat.close()  # its worker process
     out: dict[str, Any] = {"questions": len(rows), "rows": rows}
     for style in ("sentences", "chunks"):
         cells = [r[style] for r in rows]
