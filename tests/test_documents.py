@@ -99,3 +99,77 @@ def test_binary_and_bad_encoding_are_rejected(tmp_path: Path):
     latin.write_bytes("Hải Phòng".encode("utf-16-le")[1:] + b"\xff\xfe\xfa")
     with pytest.raises(ValueError):
         read_text_file(latin)
+
+
+# ----- dates: explicit metadata first, then the byline, then the text; never a plan's horizon ---------------
+TODAY = __import__("datetime").date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("date 2024-06 Industrial parks at a glance\n\nThe province had 16 parks in 2008 and more by 7/2025.", "2024-06"),
+        ("Industrial parks at a glance\ndate 2023\n\nThe parks were planned in 2008 by the province.", "2023"),
+        ("Home | News | Economy\nThứ Hai, 30/06/2025 - 20:30\n\nTừ ngày 1/7/2025, hai tỉnh chính thức hợp nhất thành tỉnh mới.", "2025-06-30"),
+        ("입력 2024.09.23 14:02 | 댓글 0 | 글씨크기\n\n삼성디스플레이가 2025년 10월까지 18억 달러를 추가로 투입한다.", "2024-09-23"),
+        ("The plan for the period to 2030, with a vision to 2050, was approved in 2023 by the province.", "2023"),
+        ("Quy hoạch tỉnh thời kỳ 2021–2030 được phê duyệt năm 2023, đặt mục tiêu đến năm 2030 trở thành thành phố.", "2023"),
+        ("The project will be finished on March 3, 2031, the investor said at a press conference in 2024.", "2024"),
+    ],
+)
+def test_publication_date(raw, expected):
+    from hpassist.documents import find_date
+
+    assert find_date(raw, raw, today=TODAY) == expected
+
+
+def test_a_future_date_line_is_not_a_publication_date():
+    from hpassist.documents import find_date
+
+    raw = "date 2030-01-01 Plan\n\nThe province approved the plan in 2024 after long consultations."
+    assert find_date(raw, raw, today=TODAY) == "2024"
+
+
+# ----- not evidence: captions, credits, menus, bylines, desk prefixes, a repeated headline ----------------
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Toàn cảnh khu công nghiệp Yên Phong nhìn từ trên cao. Ảnh: TTXVN",
+        "Ảnh: Báo Bắc Ninh",
+        "A worker at an electronics plant in the province. Photo: VNA",
+        "(사진) 박닌성 옌퐁 산업단지 입구. 사진=인사이드비나 DB",
+        "Trang chủ | Tin tức | Kinh tế | Đầu tư",
+        "Home > Business > Investment",
+        "Kinh tế > Địa phương",
+        "Thứ Sáu, 05/01/2024 - 09:15 GMT+7",
+        "07/01/2025, 06:00",
+    ],
+)
+def test_non_content_lines_are_dropped(line):
+    raw = f"Bac Ninh draws new investors\n\n{line}\n\nThe province licensed 48 new projects in the first two months of the year."
+    title, paragraphs = clean(raw)
+    kept = [raw[p.start : p.end] for p in paragraphs]
+    assert title == "Bac Ninh draws new investors" and line not in kept and len(kept) == 2
+
+
+def test_desk_prefix_and_repeated_headline_are_dropped():
+    raw = ("삼성디스플레이, 박닌성에 18억 달러 추가 투자\n\n[하노이=국제부] 삼성디스플레이, 박닌성에 18억 달러 추가 투자\n\n"
+           "삼성디스플레이가 베트남 북부 박닌성에 18억 달러를 추가로 투입한다.")
+    title, paragraphs = clean(raw)
+    assert [raw[p.start : p.end] for p in paragraphs] == [title, "삼성디스플레이가 베트남 북부 박닌성에 18억 달러를 추가로 투입한다."]
+
+
+def test_korean_text_is_split_into_sentences():
+    from hpassist.chunking import split_sentences
+    from hpassist.schema import Span
+
+    raw = "박닌성의 FDI 유치액은 약 34억7000만 달러로 집계됐다. 지난해 같은 기간의 약 3배다. (사진) 설명은 없다."
+    assert [raw[s.start : s.end] for s in split_sentences(raw, Span(0, len(raw)))] == [
+        "박닌성의 FDI 유치액은 약 34억7000만 달러로 집계됐다.", "지난해 같은 기간의 약 3배다.", "(사진) 설명은 없다."]
+
+
+def test_front_matter_dates_keep_their_precision():
+    from hpassist.readers import markdown_text
+
+    assert markdown_text("---\ntitle: Parks\ndate: 2024-06\n---\nThe parks grew fast this year.").startswith("date 2024-06 Parks\n")
+    assert markdown_text("---\ndate: 2024-06-12T08:00:00+07:00\n---\nText of the page.").startswith("date 2024-06-12\n")

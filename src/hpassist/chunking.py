@@ -9,10 +9,11 @@ from .tokens import count_tokens
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = re.compile(r"(?:\b(?:TP|Tp|Mr|Mrs|Ms|Dr|St|No|Co|Ltd|Inc|Corp|v\.v|U\.S|e\.g|i\.e|vs|Jr|Sr)\.|\b[A-Z]\.)$")
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(\[]?[A-ZÀ-ỸĐ0-9])")
+# A sentence ends at . ! ? … before a space and a capital, a digit or Hangul (Korean has no capitals).
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(\[]?[A-ZÀ-ỸĐ0-9\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3])")
 _MAX_SENTENCE_TOKENS = 70  # longer sentences are split at semicolons so evidence stays short
 # Bump when the way documents are cut changes: the index then re-embeds every document (Index.stamp).
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 
 def _split_long(raw: str, span: Span) -> list[Span]:

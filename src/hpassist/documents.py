@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import stat
+from datetime import date
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,12 +36,47 @@ _JUNK_LINE = re.compile(
     r"|tiếng việt|english|hai phong portal|cổng thông tin điện tử.*|chia sẻ|share|print|in bài|\(ảnh:.*\)\.?)\s*$",
     re.IGNORECASE,
 )
-_DATE_HEADER = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\s*", re.IGNORECASE)
+# An explicit date line (the seeds' `date 2025-05-20`, readers' front matter / meta dates), at day, month or
+# year precision, among the first lines.
+_DATE_HEADER = re.compile(r"^\s*date\s+((?:19|20)\d{2}(?:-\d{2}(?:-\d{2})?)?)\b\s*", re.IGNORECASE)
+_HEADER_LINES = 5
 _FULL_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+_ISO_DATE = re.compile(r"\b((?:19|20)\d{2})[-.](\d{1,2})[-.](\d{1,2})\b")  # 2024-09-13, 2023.10.11
+_KO_DATE = re.compile(r"\b((?:19|20)\d{2})년\s*(\d{1,2})월(?:\s*(\d{1,2})일)?")
 _MONTH_YEAR = re.compile(r"\btháng\s+(\d{1,2})/((?:19|20)\d{2})\b", re.IGNORECASE)
 _EN_MONTHS = "january february march april may june july august september october november december".split()
 _EN_DATE = re.compile(r"\b(" + "|".join(_EN_MONTHS) + r")\s+(\d{1,2})?,?\s*((?:19|20)\d{2})\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:năm|in)\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+# A year that closes a plan's horizon ("đến năm 2030", "tầm nhìn 2050", "by 2030", "2021–2030", "2030년까지")
+# never dates the document that names it.
+_HORIZON_YEAR = re.compile(
+    r"(?:\b(?:đến|tới|trước|tầm nhìn|by|until|through|to|vision|target|towards?)\s+(?:năm\s+)?|(?:19|20)\d{2}\s*[-–—]\s*)"
+    r"((?:19|20)\d{2})\b|\b((?:19|20)\d{2})년\s*까지",
+    re.IGNORECASE,
+)
+# A byline: the first lines of a page, where a date (often with a time, a weekday, "GMT+7") is the
+# publication date of what follows.
+_BYLINE_LINES = 8
+_TIME_STAMP = re.compile(
+    r"(\b\d{1,2}[:h]\d{2}\b|\bgmt\s*[+-]\s*\d+|\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ nhật|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|cập nhật|đăng|ngày|posted|published|updated|작성일|입력|수정|등록)\b"
+    r"|[|,\-–:()])",
+    re.IGNORECASE,
+)
+# Photo captions and credits ("Toàn cảnh KCN. Ảnh: TTXVN", "Photo: VNA", "사진=인사이드비나 DB").
+_CAPTION = re.compile(
+    r"(^|[.\s(])(ảnh|ảnh minh họa|nguồn ảnh|photo|photos|image|file photo|courtesy|사진|자료사진)\s*[:=]\s*[^.]{1,80}\)?\.?\s*$"
+    r"|^\s*\((?:ảnh|photo|사진)[^)]*\)",
+    re.IGNORECASE,
+)
+# Breadcrumbs and menus: three or more short items between |, > , » or ·, or two between > or ».
+_MENU_ITEM = r"[^|>»·]{1,30}"
+_MENU = re.compile(
+    rf"^\s*{_MENU_ITEM}(?:\s*[|>»·]\s*{_MENU_ITEM}){{2,}}\s*$|^\s*{_MENU_ITEM}(?:\s*[>»]\s*{_MENU_ITEM})+\s*$"
+)
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b")
+# A news agency's place and desk before the first sentence: "[하노이=경제부]", "[Seoul=Yonhap]".
+_DESK_PREFIX = re.compile(r"^\s*\[[^\]=]{1,30}=[^\]]{1,40}\]\s*")
 _MIN_WORDS = 4  # shorter lines without sentence punctuation are navigation, unless they are the title
 
 
@@ -63,23 +99,51 @@ def _lines(raw: str) -> list[_Line]:
 
 
 def _is_prose(text: str) -> bool:
-    return len(text.split()) >= _MIN_WORDS and not _JUNK_LINE.match(text)
+    return (
+        len(text.split()) >= _MIN_WORDS
+        and not _JUNK_LINE.match(text)
+        and not _MENU.match(text)
+        and not _CAPTION.search(text)
+        and not _is_timestamp(text)
+    )
+
+
+def _is_timestamp(text: str) -> bool:
+    """A byline line of dates, times and weekdays only ("Thứ Hai, 12/08/2024 - 09:15 GMT+7")."""
+    rest = _TIME_STAMP.sub(" ", _dates_removed(text))
+    return rest != text and len(re.findall(r"[^\W\d_]{2,}", rest)) <= 1
+
+
+def _dates_removed(text: str) -> str:
+    for pattern in (_FULL_DATE, _ISO_DATE, _KO_DATE, _MONTH_YEAR, _EN_DATE):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def _header_date(raw: str) -> str | None:
+    """The date of an explicit `date …` line among the first lines, at the precision it gives."""
+    for line in _lines(raw)[:_HEADER_LINES]:
+        header = _DATE_HEADER.match(line.text)
+        if header:
+            return header.group(1)
+    return None
 
 
 def clean(raw: str) -> tuple[str | None, tuple[Span, ...]]:
     """Return (title line or None, spans of the content paragraphs) of a raw article."""
     kept: list[Span] = []
     title: str | None = None
-    for line in _lines(raw):
+    for number, line in enumerate(_lines(raw)):
         if _TAIL_MARKERS.match(line.text):
             break
         span, text = line.span, line.text
-        header = _DATE_HEADER.match(text)
+        header = _DATE_HEADER.match(text) if number < _HEADER_LINES else None
         if header:
             span, text = Span(span.start + header.end(), span.end), text[header.end() :]
-        if _JUNK_LINE.match(text):
-            continue
-        if not _is_prose(text):
+        desk = _DESK_PREFIX.match(text)
+        if desk:
+            span, text = Span(span.start + desk.end(), span.end), text[desk.end() :]
+        if _JUNK_LINE.match(text) or not _is_prose(text) or text == title:  # the headline again as body
             continue
         if title is None and not kept and not re.search(r"[.!?…:;,]$", text) and len(text) <= 200:
             title = text
@@ -91,22 +155,47 @@ def _date_key(iso: str) -> tuple[int, ...]:
     return tuple(int(p) for p in iso.split("-"))
 
 
-def find_date(raw: str, text: str) -> str | None:
-    """The publication date: an explicit `date` header, else the latest dated event in the text."""
-    header = _DATE_HEADER.match(raw)
-    if header:
-        return "-".join(header.groups())
+def _dates_in(text: str) -> list[str]:
+    """Every date the text states, as ISO strings at their precision (day, month or year)."""
     found: list[str] = []
     for d, m, y in _FULL_DATE.findall(text):
         if 1 <= int(m) <= 12 and 1 <= int(d) <= 31:
             found.append(f"{y}-{int(m):02d}-{int(d):02d}")
+    for y, m, d in _ISO_DATE.findall(text):
+        if 1 <= int(m) <= 12 and 1 <= int(d) <= 31:
+            found.append(f"{y}-{int(m):02d}-{int(d):02d}")
+    for y, m, d in _KO_DATE.findall(text):
+        if 1 <= int(m) <= 12 and (not d or 1 <= int(d) <= 31):
+            found.append(f"{y}-{int(m):02d}-{int(d):02d}" if d else f"{y}-{int(m):02d}")
     for m, y in _MONTH_YEAR.findall(text):
         if 1 <= int(m) <= 12:
             found.append(f"{y}-{int(m):02d}")
     for month, day, y in _EN_DATE.findall(text):
         month_no = _EN_MONTHS.index(month.lower()) + 1
         found.append(f"{y}-{month_no:02d}-{int(day):02d}" if day else f"{y}-{month_no:02d}")
-    found.extend(_YEAR.findall(text))
+    horizons = {y for pair in _HORIZON_YEAR.findall(text) for y in pair if y}
+    found.extend(y for y in _YEAR.findall(text) if y not in horizons)
+    return found
+
+
+def find_date(raw: str, text: str, today: date | None = None) -> str | None:
+    """The publication date: an explicit `date` line; else the first day-precise date of the byline (the
+    page's first lines); else the latest date stated in the text. Plan horizons ("đến năm 2030") and
+    dates after `today` never date a document."""
+    limit = _date_key((today or date.today()).isoformat())
+
+    def possible(found: list[str]) -> list[str]:
+        return [d for d in found if _date_key(d)[: len(_date_key(d))] <= limit[: len(_date_key(d))]]
+
+    header = _header_date(raw)
+    if header and possible([header]):
+        return header
+    for line in _lines(raw)[:_BYLINE_LINES]:
+        if not _is_prose(line.text) or _TIME_OF_DAY.search(line.text):
+            days = [d for d in possible(_dates_in(line.text)) if d.count("-") == 2]
+            if days:
+                return days[0]
+    found = possible(_dates_in(text))
     return max(found, key=_date_key) if found else None
 
 

@@ -61,8 +61,9 @@ def markdown_text(markdown: str) -> str:
 
 
 def _header(date: str, title: str) -> str:
-    """`date YYYY-MM-DD Title` (either part optional) as a first line, or '' when there is neither."""
-    day = re.match(r"\d{4}-\d{2}-\d{2}", date.strip())
+    """`date YYYY-MM-DD Title` (either part optional; a month- or year-only date keeps its precision) as a
+    first line, or '' when there is neither."""
+    day = re.match(r"(?:19|20)\d{2}(?:-\d{2}(?:-\d{2})?)?(?![\d])", date.strip())
     line = " ".join(part for part in (f"date {day.group(0)}" if day else "", title.strip()) if part)
     return line + "\n\n" if line else ""
 
