@@ -330,7 +330,9 @@ class Index:
                 self.collection.query,
                 query_embeddings=[query_vector], n_results=k, include=["metadatas", "distances"], **attempt
             )
-            found = list(zip(res["metadatas"][0], res["distances"][0]))
+            # A record another process (`hpassist index` beside a running server) deleted after the vector
+            # search found it comes back without metadata: it is not committed either.
+            found = [(m, d) for m, d in zip(res["metadatas"][0], res["distances"][0]) if m is not None]
             if all(m["sha"] in committed for m, _ in found):
                 break
         return [SentenceHit(_chunk_id(m), int(m["position"]), 1.0 - float(d)) for m, d in found if m["sha"] in committed]
