@@ -75,3 +75,40 @@ def test_a_concept_the_evidence_does_not_state_is_caught(verifier):
 def test_markers_and_split():
     assert add_markers("Korea invested 15.4 bn.", [1, 3]) == "Korea invested 15.4 bn [1][3]."
     assert split_answer("First one. Second one? Third") == ["First one.", "Second one?", "Third"]
+
+
+# ----- figures are compared with their units (issue 13): a real citation never carries a made-up unit ------
+LAND = [_ev("DEEP C and VSIP still had 1,840 hectares of industrial land for lease at the end of the year."),
+        _ev("Rents in the province's parks averaged US$106 per m² per lease term in 2024.")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The land lease price at DEEP C or VSIP is $1,840.",  # the evidence's 1,840 is hectares
+        "Giá thuê đất là 1.840 USD/m2.",
+        "The plant's yearly output is 1.3 trillion won.",  # evidence below: 1.3 trillion VND
+    ],
+)
+def test_a_figure_in_another_unit_than_its_evidence_is_caught(verifier, sentence):
+    evidence = LAND + [_ev("The investor put 1,3 nghìn tỷ đồng into the plant in 2023.")]
+    check = verifier.check(sentence, evidence, "What is the land lease price?")
+    assert not check.supported and "another unit" in check.reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rents averaged US$106 per square metre in 2024.",
+        "Giá thuê bình quân là 106 USD/m2.",
+        "임대료는 평균 106달러였다.",  # a rate's currency alone may stand for it
+        "DEEP C and VSIP had 1,840 ha of land for lease.",
+    ],
+)
+def test_the_same_figure_in_an_agreeing_unit_passes(verifier, sentence):
+    assert verifier.check(sentence, LAND, "What is the rent and how much land is for lease?").supported
+
+
+def test_korean_and_vietnamese_scales_are_one_value(verifier):
+    check = verifier.check("한국의 투자액은 154억 달러 이상이다.", EVIDENCE, "한국은 얼마나 투자했나요?")
+    assert check.supported and check.evidence == (0,)

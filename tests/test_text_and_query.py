@@ -83,3 +83,43 @@ def test_matching_a_prepared_corpus_agrees_with_plain_matching():
     words = vocabulary(lowered)
     for concept in glossary():
         assert concept.found_in_lowered(lowered, words) == concept.found_in(corpus), concept.english[0]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("US$106 per m² per lease term", [(106.0, "USD/m2")]),
+        ("giá thuê 95 USD/m2/chu kỳ", [(95.0, "USD/m2")]),
+        ("1.840 ha for lease", [(1840.0, "ha")]),
+        ("34억7000만 달러", [(3.47e9, "USD")]),
+        ("46억8천만 달러", [(4.68e9, "USD")]),
+        ("약 2조4000억원", [(2.4e12, "KRW")]),
+        ("6만6000㎡", [(66000.0, "m2")]),
+        ("253,8 nghìn tỷ đồng", [(2.538e14, "VND")]),
+        ("4.718,6 km2 và 3,6 triệu dân", [(4718.6, "km2"), (3.6e6, "people")]),
+        ("16 ngành nghề, 320 dự án, 60,04%", [(16.0, None), (320.0, "projects"), (60.04, "%")]),
+        ("5G and the 2nd plant", []),
+    ],
+)
+def test_figures_carry_their_units(text, expected):
+    from hpassist.text import figures
+
+    assert [(f.value, f.unit) for f in figures(text)] == [(pytest.approx(v), u) for v, u in expected]
+
+
+@pytest.mark.parametrize(
+    "question, units",
+    [
+        ("What is the land lease price per square metre at the park?", "USD"),
+        ("Giá thuê đất trong các khu công nghiệp là bao nhiêu?", "USD"),
+        ("박닌성의 최저임금은 얼마입니까?", "USD"),
+        ("What was the GRDP growth rate in 2025?", "%"),
+        ("Thuế suất thuế giá trị gia tăng là bao nhiêu?", "%"),  # 'giá trị' (value) is no price
+        ("Có bao nhiêu quốc gia đầu tư vào tỉnh?", ""),  # 'quốc gia' is not 'giá'
+        ("Huyện Lương Tài có bao nhiêu khu công nghiệp và tổng diện tích bao nhiêu?", "ha"),  # a place, no wage
+        ("How many workers does the plant employ?", ""),  # counts of people: left to the ranking
+        ("What is the city doing to make land cheaper?", ""),  # no figure asked
+    ],
+)
+def test_the_kind_of_figure_a_question_asks_for(question, units):
+    assert (parse_query(question, 120, 4000).asks_units[:1] or ("",))[0] == units

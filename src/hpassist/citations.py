@@ -15,7 +15,8 @@ import numpy as np
 from .embeddings import E5Embeddings
 from .query import Concept, glossary, stopwords
 from .schema import Evidence
-from .text import fold, quantities, years
+from .text import Figure, fold, is_unit, quantities, units_agree, years
+from .text import figures as text_figures  # check() names its set of values `figures`
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _NAME = re.compile(r"(?<![\w$])[A-ZÀ-ỸĐ][\w'’-]*(?:\s+[A-ZÀ-ỸĐ][\w'’-]*)*")
@@ -42,13 +43,14 @@ def strip_markers(text: str) -> str:
 
 
 def _names(sentence: str) -> list[str]:
-    """Capitalised words and phrases, except the sentence's first word."""
+    """Capitalised words and phrases, except the sentence's first word and units ('USD', 'KCN': the figure
+    check compares those)."""
     found = []
     for m in _NAME.finditer(sentence):
         name = m.group(0)
         if m.start() == 0:
             name = name.split(maxsplit=1)[1] if " " in name else ""
-        if name:
+        if name and not is_unit(name):
             found.append(name)
     return found
 
@@ -93,6 +95,15 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
+def _units_hold(stated: list[Figure], evidence: list[Figure]) -> bool:
+    """Every stated figure appears in the evidence with a unit that agrees ('$1,840' is not '1,840 ha')."""
+    return all(any(f.value == g.value and units_agree(f.unit, g.unit) for g in evidence) for f in stated)
+
+
+def _described(found: list[Figure]) -> str:
+    return ", ".join(f"{f.value:g} {f.unit or '(no unit)'}" for f in found)
+
+
 @dataclass(frozen=True)
 class Check:
     supported: bool
@@ -120,6 +131,12 @@ class Verifier:
             holders = [i for i, t in enumerate(texts) if figures <= quantities(t)]
             if not holders:
                 return Check(False, reason=f"figure(s) {sorted(figures)} not all in one evidence sentence")
+            stated = [f for f in text_figures(sentence) if f.value in figures]
+            agreeing = [i for i in holders if _units_hold(stated, text_figures(texts[i]))]
+            if not agreeing:
+                return Check(False, reason=f"figure(s) {_described(stated)} in another unit in the evidence "
+                                           f"({_described(text_figures(texts[holders[0]]))})")
+            holders = agreeing
         else:
             holders = list(range(len(texts)))
         folded_question = fold(question)

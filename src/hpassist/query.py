@@ -79,6 +79,7 @@ class Query:
     asks_quantity: bool
     asks_date: bool = False  # "when", "on which dates", "khi nào", "언제"
     asks_current: bool = False  # "currently", "latest", "hiện nay", "현재"
+    asks_units: tuple[str, ...] = ()  # units a figure must have to answer it (a price: a currency), data/asked_figures.tsv
     years: tuple[str, ...] = ()  # years the question names ("in 2024", "4/2024"): it asks about that time
     truncated: bool = False
 
@@ -111,6 +112,31 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def _asked_figures() -> tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...]:
+    """(units, asks by itself, pattern of the question words) per line of data/asked_figures.tsv."""
+    text = resources.files("hpassist").joinpath("data/asked_figures.tsv").read_text(encoding="utf-8")
+    kinds = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        _kind, units, alone, spellings = line.split("\t")
+        terms = [w.strip().lower() for w in spellings.split("|") if w.strip()]
+        alternatives = [re.escape(w) if _HANGUL.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)" for w in terms]
+        kinds.append((tuple(u.strip() for u in units.split(",")), alone == "yes", re.compile("|".join(alternatives))))
+    return tuple(kinds)
+
+
+def asked_units(text: str, asks_quantity: bool) -> tuple[str, ...]:
+    """The units that can answer the question: a currency for a price or wage, percent for a rate or share,
+    hectares for an area in a "how much / how many" question; () when any figure will do."""
+    lowered = unicodedata.normalize("NFC", text.lower())
+    for units, alone, pattern in _asked_figures():
+        if (alone or asks_quantity) and pattern.search(lowered):
+            return units
+    return ()
+
+
 def glossary() -> tuple[Concept, ...]:
     text = resources.files("hpassist").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
     concepts = []
@@ -203,6 +229,7 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         asks_quantity=bool(_QUANTITY.search(fold(text))),
         asks_date=bool(_WHEN.search(fold(text))),
         asks_current=bool(_NOW.search(fold(text))),
+        asks_units=asked_units(text, bool(_QUANTITY.search(fold(text)))),
         years=tuple(years(text)),
         truncated=truncated,
     )

@@ -5,7 +5,8 @@ Two checks, both calibrated on the evaluation set (evals/facts.yaml):
    as "tax" or "Đà Nẵng", or a capitalised name) is refused outright.
 2. Support: the best relevant sentences (close to the question and sharing at least a third of its
    topical concepts) must together name every entity the question names and, for "how much / how
-   many" questions, state a figure.
+   many" questions, state a figure; a question that asks for a kind of figure (a price, a rate, an
+   area: data/asked_figures.tsv) needs one in a fitting unit (units.tsv).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .index import Index
 from .query import Concept, Query, lower_text, vocabulary
 from .schema import Evidence
 from .settings import Settings
-from .text import fold
+from .text import figures, fold
 
 _FIGURE = re.compile(r"\d")
 
@@ -116,12 +117,19 @@ class RefusalGate:
             return GateDecision(False, [], f"no sentence is about the question (best similarity {best:.2f})")
         if query.asks_quantity and not any(_FIGURE.search(ev.sentence.text) for ev in top):
             return GateDecision(False, [], "no relevant sentence states a figure")
+        if query.asks_units and not any(_states_unit(ev.sentence.text, query.asks_units) for ev in top):
+            return GateDecision(False, [], f"no relevant sentence states a figure in {' / '.join(query.asks_units)}")
         joined = " ".join(_in_context(ev) for ev in top)
         unnamed = [c.english[0] for c in query.concepts if c.entity and not c.found_in(joined)]
         unnamed += [n for n in _strict_names(query) if not _has_name(fold(joined), n)]
         if unnamed:
             return GateDecision(False, [], f"the relevant sentences do not name {', '.join(unnamed)}")
         return GateDecision(True, relevant, f"{len(relevant)} relevant sentence(s)")
+
+
+def _states_unit(text: str, units: tuple[str, ...]) -> bool:
+    """Whether the text states a figure in one of the units (a rate counts for its currency: USD/m2)."""
+    return any(f.unit and f.unit.split("/")[0] in units for f in figures(text))
 
 
 def _in_context(ev: Evidence) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 _WORD = re.compile(r"\w+")
 # A figure as written in the corpus: 15,4 / 14.2 / 6.100 / 1993-2007 / 63,8% ; kept with its digits only.
@@ -46,10 +49,116 @@ def canonical_number(raw: str) -> str:
 
 
 _SCALES = {
+    "nghìn tỷ": 1e12, "ngàn tỷ": 1e12, "nghin ty": 1e12, "trillion": 1e12, "tn": 1e12,
     "billion": 1e9, "bn": 1e9, "tỷ": 1e9, "ty": 1e9, "million": 1e6, "mn": 1e6, "triệu": 1e6, "trieu": 1e6,
-    "thousand": 1e3, "nghìn": 1e3, "ngàn": 1e3, "억": 1e8, "조": 1e12, "만": 1e4, "천": 1e3,
+    "thousand": 1e3, "nghìn": 1e3, "ngàn": 1e3,
 }
-_QUANTITY = re.compile(r"(\d+(?:[.,]\d+)*)\s*(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")?(?![a-z])", re.IGNORECASE)
+_KO_UNITS = {"조": 1e12, "억": 1e8, "만": 1e4}
+_KO_SMALL = {"천": 1e3, "백": 1e2}
+_DIGITS = r"\d+(?:[.,]\d+)*"
+# Korean writes large numbers in groups of 10^4: '2조4000억', '34억7000만', '46억8천만', '6만6000'.
+_KO_NUMBER = rf"(?:{_DIGITS}\s?[천백]?\s?[조억만])+(?:\s?\d+(?!\s?[천백]?\s?[조억만]))?"
+_KO_PIECE = re.compile(rf"({_DIGITS})\s?([천백])?\s?([조억만])?")
+_FIGURE = re.compile(
+    rf"(?P<ko>{_KO_NUMBER})|(?P<num>{_DIGITS})(?:\s*(?P<scale>"
+    + "|".join(re.escape(k) for k in sorted(_SCALES, key=len, reverse=True))
+    + r")(?![^\W\d_]))?",  # a scale word, not the start of another word ('16 ngành' is not '16 ngàn')
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as written, its scale applied, with the unit it is stated in (None: no unit word near it)."""
+
+    value: float
+    unit: str | None
+
+
+def _ko_value(text: str) -> float:
+    total = 0.0
+    for digits, small, big in _KO_PIECE.findall(text):
+        total += float(canonical_number(digits)) * _KO_SMALL.get(small, 1.0) * _KO_UNITS.get(big, 1.0)
+    return total
+
+
+@lru_cache(maxsize=1)
+def _units() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(before, after) spellings of the units in data/units.tsv, longest first, each with its unit."""
+    before: list[tuple[str, str]] = []
+    after: list[tuple[str, str]] = []
+    text = resources.files("hpassist").joinpath("data/units.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        unit, side, spellings = line.split("\t")
+        target = before if side == "before" else after
+        target.extend((s.strip().lower(), unit) for s in spellings.split("|") if s.strip())
+    key = lambda pair: -len(pair[0])  # noqa: E731
+    return sorted(before, key=key), sorted(after, key=key)
+
+
+def is_unit(word: str) -> bool:
+    """Whether a word is a spelling of a unit ('USD', 'KCN', 'TEU'): not a name, though capitalised."""
+    return any(word.lower() == spelling for spelling, _ in (*_units()[0], *_units()[1]))
+
+
+def _unit_after(text: str, at: int) -> tuple[str | None, int]:
+    """The unit whose spelling starts at text[at:] (spaces skipped), and where it ends."""
+    rest = text[at:]
+    stripped = rest.lstrip(" \xa0")
+    offset = at + len(rest) - len(stripped)
+    low = stripped.lower()
+    for spelling, unit in _units()[1]:
+        if low.startswith(spelling):
+            end = len(spelling)
+            if spelling[-1].isalpha() and spelling.isascii() and end < len(low) and (low[end].isalnum()):
+                continue  # 'ha' in 'hay', 'm2' only as a word
+            return unit, offset + end
+    return None, at
+
+
+def _unit_before(text: str, at: int) -> str | None:
+    head = text[:at].rstrip(" \xa0").lower()
+    for spelling, unit in _units()[0]:
+        if head.endswith(spelling):
+            start = len(head) - len(spelling)
+            if spelling[0].isalpha() and start > 0 and head[start - 1].isalnum():
+                continue
+            return unit
+    return None
+
+
+_RATE = re.compile(r"\s*(?:/|per\s+|a\s+|mỗi\s+|một\s+|trên\s+)", re.IGNORECASE)
+_AREAS = {"ha", "m2", "km2"}
+
+
+def figures(text: str) -> list[Figure]:
+    """The figures of `text` with their units: 'US$106 per m²' -> Figure(106.0, 'USD/m2');
+    '1.840 ha' -> Figure(1840.0, 'ha'); '154억 달러' -> Figure(1.54e10, 'USD'); '320' -> Figure(320.0, None)."""
+    found = []
+    consumed = 0  # the end of the last figure's unit: digits inside 'm2', 'km2' are not figures
+    for m in _FIGURE.finditer(text):
+        if m.start() < consumed:
+            continue
+        if m.group("ko"):
+            value, end = _ko_value(m.group("ko")), m.end()
+        else:
+            value = float(canonical_number(m.group("num"))) * _SCALES.get((m.group("scale") or "").lower(), 1.0)
+            end = m.end()
+        unit, unit_end = _unit_after(text, end)
+        if unit is None and end < len(text) and text[end].isascii() and text[end].isalpha():
+            continue  # '5G', '2nd': not a figure
+        unit = _unit_before(text, m.start()) or unit
+        consumed = unit_end
+        if unit and unit not in _AREAS:
+            rate = _RATE.match(text, unit_end)
+            if rate:
+                per, per_end = _unit_after(text, rate.end())
+                if per in _AREAS:
+                    unit, consumed = f"{unit}/{per}", per_end
+        found.append(Figure(float(f"{value:.9g}"), unit))
+    return found
 
 
 def quantities(text: str) -> set[float]:
@@ -57,8 +166,12 @@ def quantities(text: str) -> set[float]:
 
     A bare number stands for itself, so '320' -> 320.0.
     """
-    values = set()
-    for number, scale in _QUANTITY.findall(text):
-        value = float(canonical_number(number))
-        values.add(float(f"{value * _SCALES.get(scale.lower(), 1.0):.9g}"))
-    return values
+    return {f.value for f in figures(text)}
+
+
+def units_agree(a: str | None, b: str | None) -> bool:
+    """Whether two units can describe the same figure: equal, either unknown, or one a rate of the other's
+    currency ('USD' and 'USD/m2': an answer may leave out the 'per m²')."""
+    if a is None or b is None or a == b:
+        return True
+    return a.split("/")[0] == b.split("/")[0] and ("/" in a) != ("/" in b)
