@@ -144,3 +144,54 @@ def test_implausible_rewrite_falls_back_to_both_questions(make):
 def test_bad_input_gets_a_polite_message(make, bad):
     _, answer = _run(make(_scripted()), bad)
     assert answer.refused and "question" in answer.text.lower()
+
+
+# ----- follow-ups are decided by what the question lacks, not by its length (issue 14) ----------------------
+@pytest.mark.parametrize(
+    "question, follow_up",
+    [
+        ("and how many projects?", True),
+        ("Còn Nhật Bản thì sao?", True),
+        ("when was that?", True),
+        ("그럼 프로젝트 수는요?", True),
+        ("How many projects?", True),  # no subject of its own
+        ("Hải Phòng có bao nhiêu khu công nghiệp?", False),  # short, but names what it asks about
+        ("What is the minimum wage in Hai Phong?", False),
+        ("하이퐁의 2025년 GRDP 성장률은 얼마입니까?", False),  # a language switch alone is no follow-up
+    ],
+)
+def test_a_follow_up_is_a_question_that_cannot_stand_alone(question, follow_up):
+    from hpassist.condense import is_follow_up
+    from hpassist.query import parse_query
+
+    assert is_follow_up(parse_query(question, 120, 4000), HISTORY) is follow_up
+
+
+def test_a_follow_up_leans_on_the_last_standalone_question_not_on_a_chain(settings):
+    from hpassist.condense import Condenser
+
+    condenser = Condenser(settings, None)
+    history = [("How much has Korea invested in Hai Phong?", "…"), ("and how many projects?", "…"),
+               ("Hải Phòng có bao nhiêu khu công nghiệp?", "…")]
+    assert condenser.anchor(history) == "Hải Phòng có bao nhiêu khu công nghiệp?"
+    assert condenser.anchor(history[:2]) == "How much has Korea invested in Hai Phong? and how many projects?"
+
+
+def test_a_follow_up_that_moves_to_another_entity_drops_the_earlier_one(settings):
+    from hpassist.condense import Condenser
+    from hpassist.query import parse_query
+
+    condenser = Condenser(settings, None)  # no model: the questions are joined
+    search = condenser.standalone(parse_query("and Japan?", 120, 4000), HISTORY)
+    assert search.text == "How much has Japan invested in Hai Phong? and Japan?"
+    search = condenser.standalone(parse_query("Còn Nhật Bản thì sao?", 120, 4000),
+                                  [("Hàn Quốc đã đầu tư bao nhiêu vào Hải Phòng?", "…")])
+    assert "Hàn Quốc" not in search.text and search.text.startswith("Nhật Bản đã đầu tư")
+
+
+def test_the_web_chat_topic_switch_is_searched_on_its_own(make):
+    """Issue 14's session: a new short question that names only Hải Phòng is not glued to the one before."""
+    assistant = make(_scripted("Hải Phòng có 14 khu công nghiệp."))
+    history = [("How much has Korea invested in Hai Phong?", "…"), ("and how many projects?", "…")]
+    _, answer = _run(assistant, "Hải Phòng có bao nhiêu khu công nghiệp?", history)
+    assert answer.search_query == "Hải Phòng có bao nhiêu khu công nghiệp?"

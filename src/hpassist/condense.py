@@ -20,24 +20,42 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]
-_FOLLOW_UP_WORDS = 8
 
 
 _CUE = re.compile(
     r"^\s*(and|also|what about|how about|then|so|và|còn|thế còn|vậy|thế|그럼|그리고|그러면|또|또한|그렇다면)\b",
     re.IGNORECASE,
 )
+# Words that point back at something said before: "that growth", "their area", "dự án đó", "그 회사".
+_ANAPHORA = re.compile(
+    r"\b(that|those|it|its|they|their|them|he|she|his|her|đó|ấy|họ|khi đó|lúc đó)\b|(?<![\w])(그|해당)\s|그것|그곳|그때|거기",
+    re.IGNORECASE,
+)
 
 
 def is_follow_up(query: Query, history: History | None) -> bool:
-    """After earlier turns, a question leans on them when it opens with a cue ("and…", "còn…", "그럼…"),
-    or is short and names no country, place, organisation or person of its own."""
+    """After earlier turns, a question leans on them when it cannot stand alone: it opens with a cue
+    ("and…", "còn…", "그럼…"), points back ("that growth", "dự án đó"), or names no subject of its own
+    (no country, place, organisation or person: "how many projects?"). Being short is not enough:
+    "Hải Phòng có bao nhiêu khu công nghiệp?" names its subject and stands alone."""
     if not history:
         return False
-    if _CUE.search(query.text):
+    if _CUE.search(query.text) or _ANAPHORA.search(query.text):
         return True
-    short = len(query.text) <= 25 if query.language == "ko" else len(query.text.split()) <= _FOLLOW_UP_WORDS
-    return short and not query.names and not any(c.entity for c in query.all_concepts)
+    return not query.names and not query.entities
+
+
+def _entity_terms(query: Query) -> list:
+    """The question's entity concepts other than the city every document is about."""
+    return [c for c in query.all_concepts if c.entity]
+
+
+def _moved_to(follow_up: Query, earlier: Query) -> tuple[list, list]:
+    """(the earlier question's entities the follow-up replaces, the follow-up's own): "and Japan?" after a
+    question about Korea asks about Japan instead, never about Korea."""
+    new = [c for c in _entity_terms(follow_up) if c not in earlier.all_concepts]
+    old = [c for c in _entity_terms(earlier) if c not in follow_up.all_concepts] if new else []
+    return old, new
 
 
 class Condenser:
@@ -51,19 +69,39 @@ class Condenser:
         return parse_query(text, self.settings.max_question_tokens * 2, self.settings.max_question_chars)
 
     def joined(self, query: Query, previous: str) -> Query:
-        """The earlier question and the follow-up, searched together."""
+        """The earlier question and the follow-up, searched together; an entity the follow-up moves to
+        replaces the earlier one in the earlier question's words."""
+        earlier = self._parse(previous)
+        old, new = _moved_to(query, earlier)
+        if old and new:
+            surface = next((m.group(0) for t in new[0].terms for m in [_find(query.text, t)] if m), new[0].english[0])
+            for concept in old:
+                for term in sorted(concept.terms, key=len, reverse=True):
+                    previous = re.sub(_term_pattern(term), surface, previous, flags=re.IGNORECASE)
         merged = self._parse(f"{previous} {query.text}")
         return Query(**{**merged.__dict__, "language": query.language})
 
+    def anchor(self, history: History) -> str | None:
+        """What a follow-up leans on: the latest earlier question that stands alone, with the follow-ups
+        asked after it (never a chain of raw follow-ups before it); None when the last turn is unreadable."""
+        questions = [q for q, _ in history]
+        for i in range(len(questions) - 1, -1, -1):
+            try:
+                parsed = self._parse(questions[i])
+            except QuestionError:  # an unreadable turn (empty, emoji): nothing before it is leaned on
+                return " ".join(questions[i + 1 :]) or None
+            if not is_follow_up(parsed, history[:i]):
+                return " ".join(questions[i:])
+        return " ".join(questions)
+
     def standalone(self, query: Query, history: History | None) -> Query:
-        """The question to search for: the follow-up rewritten if plausible, else joined to its predecessor."""
+        """The question to search for: the follow-up rewritten if plausible, else joined to what it leans on."""
         if not is_follow_up(query, history):
             return query
-        previous = history[-1][0]
-        try:
-            earlier = self._parse(previous)
-        except QuestionError:  # the earlier turn was itself unreadable (empty, emoji): nothing to lean on
+        previous = self.anchor(history)
+        if previous is None:
             return query
+        earlier = self._parse(previous)
         rewrite = self._rewrite(query.text, previous)
         if rewrite and self._plausible(rewrite, query, earlier):
             return Query(**{**rewrite.__dict__, "language": query.language})
@@ -82,8 +120,19 @@ class Condenser:
 
     @staticmethod
     def _plausible(rewrite: Query, follow_up: Query, previous: Query) -> bool:
-        """Same language as the follow-up, and every concept of both questions kept."""
-        needed = {c.english[0] for c in (*follow_up.all_concepts, *previous.concepts)}
+        """Same language as the follow-up, every concept of both questions kept (an entity the follow-up
+        moves to replaces the earlier one, which must then be gone)."""
+        old, _ = _moved_to(follow_up, previous)
+        needed = {c.english[0] for c in (*follow_up.all_concepts, *previous.concepts) if c not in old}
         kept = {c.english[0] for c in rewrite.all_concepts}
+        dropped = not any(c in rewrite.all_concepts for c in old)
         too_long = len(rewrite.text) > 2 * (len(follow_up.text) + len(previous.text))
-        return detect_language(rewrite.text) == follow_up.language and needed <= kept and not too_long
+        return detect_language(rewrite.text) == follow_up.language and needed <= kept and dropped and not too_long
+
+
+def _term_pattern(term: str) -> str:
+    return re.escape(term) if re.search(r"[\uac00-\ud7a3]", term) else rf"(?<!\w){re.escape(term)}(?!\w)"
+
+
+def _find(text: str, term: str) -> re.Match[str] | None:
+    return re.search(_term_pattern(term), text, flags=re.IGNORECASE)

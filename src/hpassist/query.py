@@ -77,6 +77,7 @@ class Query:
     keywords: str  # text for keyword search: the question plus synonyms of its concepts
     pivot: str  # the concepts spelled in Vietnamese and English, for a second dense probe
     asks_quantity: bool
+    entities: tuple[str, ...] = ()  # the countries, places and organisations it names, the city included
     asks_date: bool = False  # "when", "on which dates", "khi nào", "언제"
     asks_current: bool = False  # "currently", "latest", "hiện nay", "현재"
     asks_units: tuple[str, ...] = ()  # units a figure must have to answer it (a price: a currency), data/asked_figures.tsv
@@ -227,6 +228,7 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         keywords=f"{text} {synonyms}",
         pivot=pivot.strip(),
         asks_quantity=bool(_QUANTITY.search(fold(text))),
+        entities=tuple(c.english[0] for c in concepts if c.entity),
         asks_date=bool(_WHEN.search(fold(text))),
         asks_current=bool(_NOW.search(fold(text))),
         asks_units=asked_units(text, bool(_QUANTITY.search(fold(text)))),
