@@ -1,4 +1,4 @@
-"""Aggregate thresholds of issue 3, asserted on one run of evals/facts.yaml against the real assistant."""
+"""Aggregate thresholds of issues 3 and 13, asserted on one run of evals/facts.yaml against the real assistant."""
 
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ def test_false_refusal_rate(eval_report: EvalReport) -> None:
 
 def test_language_match(eval_report: EvalReport) -> None:
     _check(eval_report, "language_match")
+
+
+def test_no_figure_in_another_unit_than_its_citation(eval_report: EvalReport) -> None:
+    _check(eval_report, "unit_mismatches")
 
 
 def test_report_written(eval_report: EvalReport) -> None:

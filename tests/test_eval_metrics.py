@@ -429,3 +429,57 @@ def test_cross_lingual_tags_match_source_languages(real_cases: list[EvalCase], s
         if case.answerable:
             cross = case.lang not in {seed_lang[s] for s in case.sources}
             assert cross == ("cross_lingual" in case.tags), case.id
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 13 and 14 metrics: units against the cited quote, facts stated in the reader's own words
+# ------------------------------------------------------------------------------------------------
+def test_a_figure_cited_in_another_unit_is_counted() -> None:
+    from hpassist.evaluation import unit_mismatches
+
+    land = "DEEP C still had 1,840 hectares of industrial land for lease."
+    assert unit_mismatches(answer("The lease price is $1,840 [1].", cite(1, land)))
+    assert not unit_mismatches(answer("It has 1,840 ha for lease [1].", cite(1, land)))
+    assert not unit_mismatches(answer("한국은 154억 달러를 투자했다 [1].", cite(1, VI_QUOTE), language="ko"))
+
+
+def test_facts_only_inside_a_foreign_quote_are_not_stated_in_the_readers_words() -> None:
+    from hpassist.evaluation import stated_in_own_words
+
+    quoted = answer(f"The source says: “{VI_QUOTE}” [1].", cite(1, VI_QUOTE))
+    own = answer("Korea has invested US$15.4 billion in 320 projects [1].", cite(1, VI_QUOTE))
+    assert facts_correct(quoted, KOREA) and stated_in_own_words(quoted, KOREA) is False
+    assert stated_in_own_words(own, KOREA) is True
+    assert stated_in_own_words(answer("I cannot answer.", refused=True), KOREA) is None
+
+
+class DialogueStub(StubAssistant):
+    """Answers a two-turn dialogue; the follow-up is searched as rewritten."""
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None) -> Answer:
+        self.histories[question] = history
+        if question == "and Japan?":
+            return Answer(text="Korea has invested US$15.4 billion [1].", citations=[cite(1, VI_QUOTE)], language="en",
+                          search_query="How much has Japan invested in Hai Phong?")
+        return Answer(text="Korea has invested US$15.4 billion [1].", citations=[cite(1, VI_QUOTE)], language="en",
+                      search_query=question)
+
+
+def test_run_conversations_scores_every_turn_with_its_history(tmp_path: Path) -> None:
+    from hpassist.evaluation import run_conversations
+
+    dialogues = {"dialogues": [{"id": "korea_then_japan", "tags": ["new_entity_absent"], "turns": [
+        {"question": "How much has Korea invested?", "lang": "en", "answerable": True, "facts": [["15.4"]],
+         "sources": ["001_20d133c255b65173.txt"]},
+        {"question": "and Japan?", "lang": "en", "answerable": False, "follow_up": True, "not": ["15.4"]},
+    ]}]}
+    path = tmp_path / "conversations.yaml"
+    path.write_text(json.dumps(dialogues), encoding="utf-8")
+    stub = DialogueStub()
+    report = run_conversations(stub, path, tmp_path / "out")
+    assert stub.histories["and Japan?"] == [("How much has Korea invested?", "Korea has invested US$15.4 billion [1].")]
+    first, second = report.turns
+    assert first.passed and not second.passed and second.forbidden_found == ["15.4"]
+    assert second.searched_as_follow_up and report.follow_up_detection == 1.0
+    assert report.turn_pass_rate == 0.5 and report.by_tag() == {"new_entity_absent": 0.5}
+    assert "korea_then_japan" in (tmp_path / "out" / "conversations.md").read_text(encoding="utf-8")

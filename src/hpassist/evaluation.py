@@ -18,7 +18,8 @@ import yaml
 
 from hpassist.schema import Answer, ScoredChunk
 from hpassist.settings import REPO_ROOT
-from hpassist.text import quantities, years
+from hpassist.text import figures as text_figures
+from hpassist.text import quantities, units_agree, years
 
 LANGUAGES = ("en", "vi", "ko")
 RECALL_K = 5
@@ -32,6 +33,7 @@ THRESHOLDS: dict[str, tuple[str, float]] = {
     "refusal_accuracy": (">=", 1.0),
     "false_refusal_rate": ("<=", 0.05),
     "language_match": (">=", 0.90),
+    "unit_mismatches": ("<=", 0),
 }
 
 _DASHES = re.compile(r"[\-\u2010-\u2015\u2212]")
@@ -217,6 +219,31 @@ def citations_correct(answer: Answer, case: EvalCase) -> bool | None:
     return all(any(contains_any(q, group) for q in quotes) for group in stated)
 
 
+def stated_in_own_words(answer: Answer, case: EvalCase) -> bool | None:
+    """For a correct answer: every fact stands outside quotes, in text the reader's language carries (a
+    fact only inside a verbatim source sentence in another language is no answer to that reader)."""
+    if not facts_correct(answer, case):
+        return None
+    visible = strip_quotes(strip_markers(answer.text))
+    return all(contains_any(visible, group) for group in case.facts) and script_matches(visible, case.lang)
+
+
+def unit_mismatches(answer: Answer) -> list[str]:
+    """Figures the answer states with a unit other than the one its cited quote gives the same number
+    ("$1,840 [1]" citing "1,840 hectares"): the worst error, a made-up figure with a real citation."""
+    found = []
+    for citation in answer.citations:
+        sentence = marker_sentence(answer.text, citation.index)
+        if sentence is None:
+            continue
+        quoted = text_figures(citation.quote)
+        for f in text_figures(strip_markers(sentence)):
+            same = [g for g in quoted if g.value == f.value]
+            if f.unit and same and not any(units_agree(f.unit, g.unit) for g in same):
+                found.append(f"{f.value:g} {f.unit} cited to [{citation.index}] where it is {same[0].unit}")
+    return found
+
+
 def marker_sentence(text: str, index: int) -> str | None:
     """The answer sentence that carries the [index] marker (the one before it), or None when absent."""
     match = next((m for m in _MARKER_GROUP.finditer(text) if index in _marker_numbers(m.group(1))), None)
@@ -354,13 +381,16 @@ class CaseResult:
     false_refusal: bool | None
     language_ok: bool
     newest_ok: bool | None
+    own_words_ok: bool | None = None
+    unit_errors: list[str] = field(default_factory=list)
     error: str | None = None
 
     @property
     def passed(self) -> bool:
         """No applicable metric failed."""
         checks = [self.fact_ok, self.citation_ok, self.refusal_ok, self.language_ok, self.newest_ok]
-        return self.error is None and all(c is not False for c in checks) and self.false_refusal is not True
+        return (self.error is None and all(c is not False for c in checks) and self.false_refusal is not True
+                and not self.unit_errors)
 
 
 def score_case(
@@ -394,6 +424,8 @@ def score_case(
         false_refusal=answer.refused if case.answerable else None,
         language_ok=language_correct(answer, case),
         newest_ok=newest_first(answer, case),
+        own_words_ok=stated_in_own_words(answer, case) if case.answerable else None,
+        unit_errors=unit_mismatches(answer),
         error=error,
     )
 
@@ -421,6 +453,8 @@ class EvalReport:
     false_refusal_rate: float | None
     language_match: float | None
     newest_first: float | None
+    own_words: float | None
+    unit_mismatches: int
     latency_mean_s: float | None
     latency_p50_s: float | None
     latency_p95_s: float | None
@@ -431,7 +465,7 @@ class EvalReport:
         """The aggregate scores by name."""
         names = (
             "fact_accuracy citation_correctness citation_precision retrieval_recall_at_5 refusal_accuracy "
-            "false_refusal_rate language_match newest_first"
+            "false_refusal_rate language_match newest_first own_words unit_mismatches"
         ).split()
         return {name: getattr(self, name) for name in names}
 
@@ -507,6 +541,8 @@ def aggregate(results: list[CaseResult]) -> EvalReport:
         false_refusal_rate=_mean([r.false_refusal for r in results]),
         language_match=_mean([r.language_ok for r in results]),
         newest_first=_mean([r.newest_ok for r in results]),
+        own_words=_mean([r.own_words_ok for r in results]),
+        unit_mismatches=sum(len(r.unit_errors) for r in results),
         latency_mean_s=_mean(latencies),
         latency_p50_s=_percentile(latencies, 0.50),
         latency_p95_s=_percentile(latencies, 0.95),
@@ -693,4 +729,120 @@ def _fmt(value: float | None, unit: str = "") -> str:
     """A metric for display: 3 decimals (1 for seconds), or n/a."""
     if value is None:
         return "n/a"
+    if isinstance(value, int):
+        return str(value)
     return f"{value:.1f}{unit}" if unit else f"{value:.3f}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Conversations: multi-turn dialogues, every turn scored (evals/conversations.yaml)
+# ------------------------------------------------------------------------------------------------
+DEFAULT_DIALOGUES = REPO_ROOT / "evals" / "conversations.yaml"
+TURN_PASS_THRESHOLD = 0.90
+
+
+@dataclass(frozen=True)
+class DialogueTurn:
+    """One turn: the case it is scored as, whether it leans on the turns before it, and spellings (an
+    earlier entity's figure, say) that must not appear in its answer outside quotes."""
+
+    case: EvalCase
+    follow_up: bool
+    forbidden: tuple[str, ...] = ()
+
+
+@dataclass
+class TurnResult:
+    dialogue: str
+    tags: list[str]
+    result: CaseResult
+    follow_up: bool
+    searched_as_follow_up: bool
+    forbidden_found: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return self.result.passed and not self.forbidden_found
+
+
+@dataclass
+class ConversationReport:
+    turns: list[TurnResult]
+    report: EvalReport  # the single-answer metrics over every turn
+
+    @property
+    def turn_pass_rate(self) -> float | None:
+        return _mean([t.passed for t in self.turns])
+
+    @property
+    def follow_up_detection(self) -> float | None:
+        return _mean([t.follow_up == t.searched_as_follow_up for t in self.turns])
+
+    def by_tag(self) -> dict[str, float | None]:
+        tags = sorted({tag for t in self.turns for tag in t.tags})
+        return {tag: _mean([t.passed for t in self.turns if tag in t.tags]) for tag in tags}
+
+    def summary(self) -> str:
+        lines = [f"HP Assist conversations: {len({t.dialogue for t in self.turns})} dialogues, {len(self.turns)} turns",
+                 f"  turn pass rate            {_fmt(self.turn_pass_rate)}  "
+                 f"{'pass' if meets(self.turn_pass_rate, '>=', TURN_PASS_THRESHOLD) else f'FAIL (needs >= {TURN_PASS_THRESHOLD:.2f})'}",
+                 f"  follow-up detection       {_fmt(self.follow_up_detection)}"]
+        lines += [f"  tag {tag:<22}{_fmt(rate):>7}" for tag, rate in self.by_tag().items()]
+        return "\n".join(lines) + "\n" + self.report.summary()
+
+
+def load_dialogues(path: Path | str = DEFAULT_DIALOGUES) -> list[tuple[str, list[str], list[DialogueTurn]]]:
+    """(id, tags, turns) per dialogue of a conversations file."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    dialogues = []
+    for raw in data["dialogues"]:
+        turns = []
+        for n, t in enumerate(raw["turns"], start=1):
+            case = _parse_case({"id": f"{raw['id']}/{n}", "tags": raw.get("tags", []),
+                                **{k: v for k, v in t.items() if k not in ("follow_up", "not")}})
+            turns.append(DialogueTurn(case, bool(t.get("follow_up", False)), tuple(t.get("not", ()))))
+        dialogues.append((raw["id"], list(raw.get("tags", [])), turns))
+    return dialogues
+
+
+def run_conversations(
+    assistant: AssistantLike, path: Path | str = DEFAULT_DIALOGUES, out_dir: Path | str = DEFAULT_OUT_DIR
+) -> ConversationReport:
+    """Ask every dialogue turn by turn through `ask(question, history)`, score each turn, write
+    conversations.md / conversations.json into out_dir, print the summary."""
+    turns: list[TurnResult] = []
+    for dialogue, tags, dialogue_turns in load_dialogues(path):
+        history: list[tuple[str, str]] = []
+        for turn in dialogue_turns:
+            result = run_case(assistant, turn.case, list(history))
+            visible = strip_quotes(strip_markers(result.answer))
+            forbidden = [f for f in turn.forbidden if contains_any(visible, [f])]
+            searched = bool(history) and result.search_query.strip() != turn.case.question.strip()
+            turns.append(TurnResult(dialogue, tags, result, turn.follow_up, searched, forbidden))
+            history.append((turn.case.question, result.answer))
+            print(f"[{dialogue}] {turn.case.question[:60]!r}: {'pass' if turns[-1].passed else 'FAIL'}",
+                  file=sys.stderr, flush=True)
+    report = ConversationReport(turns, aggregate([t.result for t in turns]))
+    _write_conversations(report, Path(out_dir))
+    print(report.summary(), flush=True)
+    return report
+
+
+def _write_conversations(report: ConversationReport, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "turn_pass_rate": report.turn_pass_rate, "follow_up_detection": report.follow_up_detection,
+        "by_tag": report.by_tag(), "metrics": report.report.metrics(),
+        "turns": [{"dialogue": t.dialogue, "passed": t.passed, "follow_up": t.follow_up,
+                   "searched_as_follow_up": t.searched_as_follow_up, "forbidden_found": t.forbidden_found,
+                   **asdict(t.result)} for t in report.turns],
+    }
+    (out_dir / "conversations.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    lines = ["# Conversation evaluation", "", "```", report.summary(), "```", "",
+             "| dialogue | turn | follow-up (expected / searched as) | answer | result |", "|---|---|---|---|---|"]
+    for t in report.turns:
+        answer = t.result.answer.replace("\n", " ").replace("|", "\\|")[:220]
+        why = "pass" if t.passed else "FAIL" + (f" (states {', '.join(t.forbidden_found)})" if t.forbidden_found else "")
+        lines.append(f"| {t.dialogue} | {t.result.question.replace('|', '/')} | {t.follow_up} / {t.searched_as_follow_up} "
+                     f"| {answer} | {why} |")
+    (out_dir / "conversations.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
