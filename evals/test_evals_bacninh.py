@@ -11,11 +11,14 @@ from hpassist.evaluation import THRESHOLDS, EvalReport, meets
 # Measured 2026-12-02 (issue 13 still open): facts 0.434, unanswerables refused 0.294, false refusals 0.053.
 # These are known gaps, reported as xfail until issue 13 lands; citations, language and units gate.
 _OPEN = {"fact_accuracy", "refusal_accuracy", "false_refusal_rate"}
+# Far below their thresholds: strict, so a fix that meets one fails here until the mark is removed.
+# false_refusal_rate is one case away (4 of 76), so it stays non-strict rather than flap.
+_FAR = {"fact_accuracy", "refusal_accuracy"}
 
 
 @pytest.mark.parametrize(
     "metric",
-    [pytest.param(m, marks=pytest.mark.xfail(reason="issue 13 open: below threshold on this corpus")) if m in _OPEN else m
+    [pytest.param(m, marks=pytest.mark.xfail(strict=m in _FAR, reason="issue 13 open: below threshold")) if m in _OPEN else m
      for m in sorted(THRESHOLDS)],
 )
 def test_bacninh_threshold(bacninh_report: EvalReport, metric: str) -> None:
