@@ -229,8 +229,9 @@ def load_chunks_paged(index: Any) -> list[Any]:
         if len(got["ids"]) < PAGE:
             break
         offset += PAGE
-    index._chunks = _assemble(records)
-    return index._chunks
+    chunks = _assemble(records)
+    index._cache["chunks"] = (index.revision(), chunks)
+    return chunks
 
 
 def query(data_dir: Path, n_queries: int) -> dict[str, Any]:

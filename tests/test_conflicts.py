@@ -25,3 +25,39 @@ def test_figures_are_restated_in_the_reader_language_with_the_same_value():
     assert projects.render("ko") == "320개 프로젝트"
     for language in ("en", "vi", "ko"):
         assert quantities(money.render(language)) == quantities("15,4 tỷ USD")
+
+
+def _report(text: str, date: str | None, source: str):
+    from hpassist.conflicts import Report
+    from hpassist.schema import Evidence, Sentence
+
+    sentence = Sentence(f"{source}#0", source, source, date, 0, len(text), text)
+    return Report(Evidence(sentence, 1.0, 0.9), local_figures(text))
+
+
+def test_a_trend_per_measure_has_a_point_per_dated_source_numbered_as_cited():
+    from hpassist.conflicts import older_differing, trends
+
+    found = [
+        _report("with 320 projects and more than US$15.4 billion", "2026", "a"),
+        _report("with US$14.2 billion across 186 projects", "2025-05-20", "b"),
+        _report("with 320 projects and more than US$15.4 billion", "2025", "a2"),  # the newest figures: not named again
+        _report("reaching US$10 billion", "2023-08", "c"),
+        _report("reaching US$9 billion", None, "d"),  # undated: cannot be placed on a time axis
+    ]
+    shown = found[:1] + older_differing(found)
+    assert [r.evidence.sentence.source for r in shown] == ["a", "b", "c", "d"]
+    numbers = {"a": 1, "b": 2, "c": 3, "d": 4}
+    projects, money = trends(shown, lambda ev: numbers[ev.sentence.source], "vi")
+    assert money.measure == "usd" and projects.measure == "projects"
+    assert [(p.date, p.value, p.label, p.citation) for p in money.points] == [
+        ("2026", 15.4e9, "hơn 15,4 tỷ USD", 1), ("2025-05-20", 14.2e9, "14,2 tỷ USD", 2), ("2023-08", 10e9, "10 tỷ USD", 3)
+    ]
+    assert [p.citation for p in projects.points] == [1, 2]
+
+
+def test_no_trend_from_a_single_figure():
+    from hpassist.conflicts import trends
+
+    assert trends([_report("reaching US$10 billion", "2023-08", "c")], lambda ev: 1, "en") == []
+    assert trends([], lambda ev: 1, "en") == []

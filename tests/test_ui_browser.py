@@ -85,7 +85,7 @@ def _ask(page, question: str, turn: int) -> float:
     return first_text
 
 
-def test_chat_streams_a_cited_answer_with_sources_and_a_follow_up(page, outside: list[str], settings) -> None:
+def test_chat_streams_a_cited_answer_with_sources_a_chart_and_a_conversation(page, outside: list[str], settings, assistant) -> None:
     from playwright.sync_api import expect
 
     for example in ("How much has Korea invested in Hai Phong?", "Hàn Quốc đã đầu tư bao nhiêu vào Hải Phòng?"):
@@ -100,11 +100,33 @@ def test_chat_streams_a_cited_answer_with_sources_and_a_follow_up(page, outside:
     answer.locator("a.hp-cite", has_text="[1]").first.click()
     expect(page.locator("#hp-src-1-1")).to_be_in_viewport()
 
+    # The answer reports a figure that changed over time: the sources panel charts it, a point per source.
+    trends = assistant.ask("How much has Korea invested in Hai Phong?").trends
+    assert trends, "the seed corpus reports Korea's investment at several dates"
+    charts = page.locator("#sources details[open] figure.hp-trend")
+    expect(charts).to_have_count(len(trends))
+    for chart, trend in zip(charts.all(), trends):
+        expect(chart.locator("circle.hp-point")).to_have_count(len(trend.points))
+        expect(chart.locator("circle.hp-newest")).to_have_count(1)
+    OUTPUT.mkdir(exist_ok=True)
+    widest = max(range(len(trends)), key=lambda i: len(trends[i].points))
+    charts.nth(widest).screenshot(path=str(OUTPUT / "ui-chart.png"))
+    point = trends[widest].points[-1]  # the oldest
+    charts.nth(widest).locator(f"a[data-citation='{point.citation}'] circle").click()
+    expect(page.locator(f"#hp-src-1-{point.citation}")).to_be_in_viewport()
+
     follow_up_token = _ask(page, "and how many projects?", 2)
     print(f"question -> first streamed token in the browser: {follow_up_token:.1f} s (follow-up, model loaded)")
     follow_up = page.locator("#chat [data-testid='bot']").nth(1)
     expect(follow_up.locator(".hp-searched")).to_contain_text("Korea")
     expect(page.locator("#sources details[open] summary")).to_contain_text("and how many projects?")
+
+    # A new topic in another language stands alone: nothing of the Korea questions is searched with it.
+    _ask(page, "Hải Phòng có bao nhiêu khu công nghiệp?", 3)
+    switched = page.locator("#chat [data-testid='bot']").nth(2)
+    expect(switched).not_to_contain_text("Korea")
+    expect(switched.locator(".hp-searched")).to_have_count(0)
+    expect(page.locator("#sources details[open] summary")).to_contain_text("khu công nghiệp")
 
     feedback = settings.data_dir / "feedback.jsonl"
     before = len(_lines(feedback))
@@ -113,9 +135,101 @@ def test_chat_streams_a_cited_answer_with_sources_and_a_follow_up(page, outside:
     while len(_lines(feedback)) == before and time.monotonic() < deadline:
         time.sleep(0.2)
     record = json.loads(_lines(feedback)[-1])
-    assert record["rating"] == "up" and record["question"] == "and how many projects?"
+    assert record["rating"] == "up" and record["question"] == "Hải Phòng có bao nhiêu khu công nghiệp?"
     assert record["citations"] and set(record) == {"time", "rating", "question", "answer", "citations"}
 
-    OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "ui-chat.png"), full_page=True)
     assert outside == [], f"the page made requests off this machine: {outside}"
+
+
+UPLOAD = REPO_ROOT / "tests" / "data" / "amkor-bac-ninh.md"
+UPLOAD_QUESTION = "How much will Amkor invest in its Bac Ninh plant?"
+
+
+@pytest.fixture
+def library(settings, assistant):
+    """The session index's documents; whatever a test uploads is removed again afterwards."""
+    from hpassist.library import Library
+
+    library = Library(settings, assistant.index)
+    yield library
+    for name in library.uploaded():
+        library.remove(name)
+
+
+def _tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def _upload(page, files: list[dict]) -> None:
+    """Drop files on the Documents tab and wait for its report."""
+    from playwright.sync_api import expect
+
+    page.locator("#doc-upload input[type=file]").set_input_files(files)
+    expect(page.locator("#doc-report")).to_contain_text("Upload done", timeout=ANSWER_MS)
+
+
+def test_documents_tab_adds_a_document_that_answers_and_removes_it(page, library, outside: list[str]) -> None:
+    from playwright.sync_api import expect
+
+    _tab(page, "Documents")
+    expect(page.locator("#doc-list")).to_contain_text("documents indexed")
+    _upload(page, [
+        {"name": UPLOAD.name, "mimeType": "text/markdown", "buffer": UPLOAD.read_bytes()},
+        {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"this is a scanned page, not a PDF"},
+    ])
+    report = page.locator("#doc-report")
+    expect(report).to_contain_text("1 added, 1 skipped")
+    expect(report.locator("tr", has_text="scan.pdf")).to_contain_text("unreadable")
+    expect(report.locator("tr", has_text=UPLOAD.name)).to_contain_text("2023-10-11")
+    row = page.locator(f"#doc-list tr[data-source='{UPLOAD.name}']")
+    expect(row).to_contain_text("added here")
+    expect(row).to_contain_text("Amkor opens its largest plant in Bac Ninh")
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "ui-documents.png"), full_page=True)
+
+    _tab(page, "Chat")
+    _ask(page, UPLOAD_QUESTION, 1)
+    expect(page.locator("#chat [data-testid='bot']").nth(0)).to_contain_text("1.6 billion")
+    expect(page.locator("#sources details[open] .hp-meta").first).to_contain_text(UPLOAD.name)
+
+    _tab(page, "Documents")
+    page.locator("#doc-remove-choice input").click()
+    page.get_by_role("option", name=UPLOAD.name, exact=False).click()
+    page.locator("#doc-remove").click()
+    expect(page.locator("#doc-confirm-text")).to_contain_text("Amkor opens its largest plant")
+    page.locator("#doc-confirm-yes").click()
+    expect(page.locator("#doc-status")).to_contain_text(f"Removed {UPLOAD.name}")
+    expect(page.locator(f"#doc-list tr[data-source='{UPLOAD.name}']")).to_have_count(0)
+
+    _tab(page, "Chat")
+    _ask(page, UPLOAD_QUESTION, 2)
+    expect(page.locator("#sources details[open]")).not_to_contain_text(UPLOAD.name)
+    assert outside == [], f"the page made requests off this machine: {outside}"
+
+
+def test_bad_uploads_get_a_reason_and_change_nothing(page, library, settings) -> None:
+    from playwright.sync_api import expect
+
+    before = dict(library.index.manifest()["sources"])
+    _tab(page, "Documents")
+    _upload(page, [
+        {"name": "huge.txt", "mimeType": "text/plain", "buffer": b"a" * (settings.max_upload_bytes + 1)},
+        {"name": "notes.docx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04 not ours"},
+        {"name": "fake.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 but nothing after"},
+        {"name": ".hidden.txt", "mimeType": "text/plain", "buffer": b"Bac Ninh approved new projects."},
+    ])
+    report = page.locator("#doc-report")
+    expect(report).to_contain_text("4 skipped")
+    expect(report.locator("tr", has_text="huge.txt")).to_contain_text("too large")
+    expect(report.locator("tr", has_text="notes.docx")).to_contain_text("unsupported type .docx")
+    expect(report.locator("tr", has_text="fake.pdf")).to_contain_text("unreadable")
+    expect(report.locator("tr", has_text=".hidden.txt")).to_contain_text("hidden file names")
+    assert library.index.manifest()["sources"] == before and not library.uploaded()
+
+    # A name with folders in it: Gradio keeps only its last part before HP Assist sees it, so the file can
+    # only land in the managed folder, under its plain name.
+    _upload(page, [{"name": "../../escape.txt", "mimeType": "text/plain", "buffer": UPLOAD.read_bytes()}])
+    stored = {p.name for p in settings.uploads_dir.rglob("*")}
+    assert stored <= {"escape.txt"} and not (settings.data_dir.parent / "escape.txt").exists()
+    assert not (settings.uploads_dir.parent.parent / "escape.txt").exists()

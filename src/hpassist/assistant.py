@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .citations import Verifier, add_markers
 from .condense import Condenser, History
-from .conflicts import Report, reports
+from .conflicts import Report, older_differing, reports, trends
 from .documents import load_paths
 from .embeddings import E5Embeddings
 from .evidence import EvidenceSelector
@@ -72,9 +72,10 @@ class Assistant:
 
     # ----- corpus ---------------------------------------------------------------------------
     def sync(self, progress=None) -> SyncReport:
-        """Add or update the documents of the corpus folders (only changed ones are embedded). Documents
-        indexed from other paths with `hpassist index PATH` are kept; that command prunes."""
-        results = load_paths(self.settings.corpus_dirs, self.settings.max_file_bytes)
+        """Add or update the documents of the corpus folders and of the uploads folder (only changed ones
+        are embedded). Documents indexed from other paths with `hpassist index PATH` are kept; that
+        command prunes."""
+        results = load_paths(self.settings.document_paths, self.settings.max_file_bytes)
         return self.index.sync([r.document for r in results if r.document], progress=progress, prune=False)
 
     def retrieve(self, query: str, k: int = 5) -> list[ScoredChunk]:
@@ -147,9 +148,11 @@ class Assistant:
             for piece in self._generate(search, query, facts, draft, words, timings, restated=bool(lead)):
                 timings.setdefault("first_token", time.perf_counter() - started)
                 yield piece
-            note = self._older_note(found, draft, words)
+            older = older_differing(found)
+            note = self._older_note(older, draft, words)
             if note:
                 yield draft.add(note)
+            answer.trends = trends(found[:1] + older, draft.number, query.language)
         answer.text = draft.text
         answer.citations = [self._citation(n, ev, retrieval.chunks) for n, ev in enumerate(draft.cited, start=1)]
         timings["total"] = time.perf_counter() - started
@@ -233,10 +236,8 @@ class Assistant:
         date = newest.date or words["undated"]
         return f"{words['newest'].format(date=date)} {newest.render(draft.language)} [{draft.number(newest.evidence)}]."
 
-    def _older_note(self, found: list[Report], draft: _Draft, words: dict[str, str]) -> str:
+    def _older_note(self, older: list[Report], draft: _Draft, words: dict[str, str]) -> str:
         """'Older reports differ: US$14.2 billion, 186 projects (2025-05-20) [2]; ...' when they do."""
-        values = {f.value for f in found[0].figures} if found else set()
-        older = [r for r in found[1:] if {f.value for f in r.figures} != values]
         if not older:
             return ""
         items = [f"{r.render(draft.language)} ({r.date or words['undated']}) [{draft.number(r.evidence)}]" for r in older]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from .documents import FileResult, load_paths
+from .documents import FileResult, load_paths, summary
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     """Index the corpus folders plus PATHs: one table row per file, then a summary."""
     from .index import Index
 
-    results = load_paths([*settings.corpus_dirs, *args.paths], settings.max_file_bytes)
+    results = load_paths([*settings.document_paths, *args.paths], settings.max_file_bytes)
     index = Index(settings)
     bar = tqdm(total=0, unit="sentence", desc="Embedding")
 
@@ -85,9 +85,7 @@ def _table(results: list[FileResult], report: SyncReport) -> str:
     rows = [("status", "file", "details")]
     for r in results:
         if r.document:
-            d = r.document
-            details = f"{d.language}, {d.date or 'undated'}, paragraphs: {len(d.paragraphs)}, “{d.title[:60]}”"
-            rows.append((done.get(r.source, "unchanged"), _shown(r.path), details))
+            rows.append((done.get(r.source, "unchanged"), _shown(r.path), summary(r.document)))
         else:
             rows.append(("skipped", _shown(r.path), r.skipped))
     rows += [("removed", source, "no longer among the indexed paths") for source in report.removed]

@@ -9,10 +9,11 @@ language ("more than US$15.4 billion", "154억 달러 이상") without changing 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .query import Query
-from .schema import Evidence
+from .schema import Evidence, Trend, TrendPoint
 from .text import canonical_number
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
@@ -171,3 +172,26 @@ def reports(
     # A question about a period ("in April 2024") leads with the report from that period.
     in_period = [r for r in found if r.date and r.date[:4] in query.years]
     return in_period[:1] + [r for r in found if r not in in_period[:1]]
+
+
+def older_differing(found: list[Report]) -> list[Report]:
+    """The older reports whose figures differ from the newest one's (the ones an answer names)."""
+    values = {f.value for f in found[0].figures} if found else set()
+    return [r for r in found[1:] if {f.value for f in r.figures} != values]
+
+
+def trends(shown: list[Report], number: Callable[[Evidence], int], language: str) -> list[Trend]:
+    """One series per measure of the newest report (`shown[0]`): each shown report's figure of that
+    measure, at its source's date (an undated one cannot be placed), labelled in the reader's language
+    and numbered as the answer cites it. A measure with fewer than two points is no trend."""
+    series = []
+    for unit in dict.fromkeys(f.unit for f in shown[0].figures) if shown else ():
+        points = [
+            TrendPoint(r.date, f.value, f.render(language), number(r.evidence))
+            for r in shown
+            for f in [next((f for f in r.figures if f.unit == unit), None)]
+            if f and r.date
+        ]
+        if len(points) >= 2:
+            series.append(Trend(unit, tuple(points)))
+    return series

@@ -221,6 +221,12 @@ def parse_document(source: str, raw: str) -> Document:
     )
 
 
+def summary(document: Document) -> str:
+    """One line on what was read: language, date, paragraphs kept and the title."""
+    d = document
+    return f"{d.language}, {d.date or 'undated'}, paragraphs: {len(d.paragraphs)}, “{d.title[:60]}”"
+
+
 @dataclass(frozen=True)
 class FileResult:
     """One input file: the Document read from it, or why it was skipped."""
@@ -241,7 +247,7 @@ def load_paths(paths: Iterable[Path], max_bytes: int) -> list[FileResult]:
             if path.resolve() in seen:
                 continue
             seen.add(path.resolve())
-            result = FileResult(path, source, skipped=problem) if problem else _load(path, source, max_bytes)
+            result = FileResult(path, source, skipped=problem) if problem else load_file(path, source, max_bytes)
             if result.document and source in loaded:
                 result = FileResult(path, source, skipped=f"same name as {loaded[source]}")
             if result.document:
@@ -277,8 +283,8 @@ def _link_problem(path: Path, root: Path) -> str:
     return "" if path.resolve().is_relative_to(root) else "symlink to a file outside the folder"
 
 
-def _load(path: Path, source: str, max_bytes: int) -> FileResult:
-    """Read and parse one file, turning every failure into a reason to skip it."""
+def load_file(path: Path, source: str, max_bytes: int) -> FileResult:
+    """Read and parse one file as document `source`, turning every failure into a reason to skip it."""
     if path.suffix.lower() not in SUPPORTED:
         return FileResult(path, source, skipped=f"unsupported type {path.suffix.lower() or '(none)'}")
     try:

@@ -108,11 +108,8 @@ class Index:
                 f"Collection {settings.collection!r} cannot be opened ({exc}). "
                 f"Delete {settings.index_dir} (or the collection on the server) and run `hpassist index`."
             ) from exc
-        self._chunks: list[Chunk] | None = None
         self._manifest: tuple[str | None, dict[str, Any]] = (None, {})
-        self._by_id: dict[str, Chunk] | None = None
-        self._documents: dict[str, str] | None = None
-        self._bm25: bm25s.BM25 | None = None
+        self._cache: dict[str, tuple[str, Any]] = {}  # name -> (revision it was built from, value)
 
     # ----- manifest -------------------------------------------------------------------------
     def revision(self) -> str:
@@ -133,13 +130,28 @@ class Index:
         cut = f"{LAYOUT_VERSION}:{self.settings.chunk_tokens}:{doc.sha256}"
         return hashlib.sha256(cut.encode("utf-8")).hexdigest()
 
-    def _commit(self, sources: dict[str, str]) -> None:
-        manifest = {"sources": sources, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    def indexed_at(self) -> dict[str, str]:
+        """When each committed source was last (re-)embedded, as ISO times (none for older indexes)."""
+        return dict(self.manifest().get("indexed_at", {}))
+
+    def _commit(self, sources: dict[str, str], changed: str | None = None) -> None:
+        """Switch the index to `sources` in one metadata write; `changed` is the source just embedded."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        times = {s: t for s, t in self.indexed_at().items() if s in sources}
+        if changed:
+            times[changed] = now
+        manifest = {"sources": sources, "indexed_at": times, "built_at": now}
         self._write(self.collection.modify, metadata={"manifest": json.dumps(manifest, sort_keys=True)})
-        self._chunks = None
-        self._by_id = None
-        self._documents = None
-        self._bm25 = None
+
+    def _cached(self, name: str, build: Callable[[], Any]) -> Any:
+        """A value derived from the committed index, rebuilt when the index changes. The revision is read
+        before building, so a build that raced a commit is tagged with the older revision and redone."""
+        revision = self.revision()
+        held = self._cache.get(name)
+        if held is None or held[0] != revision:
+            held = (revision, build())
+            self._cache[name] = held
+        return held[1]
 
     # ----- writing --------------------------------------------------------------------------
     def sync(
@@ -178,17 +190,28 @@ class Index:
             (report.updated if doc.source in committed else report.added).append(doc.source)
             old = committed.get(doc.source)
             committed[doc.source] = stamp
-            self._commit(committed)
+            self._commit(committed, changed=doc.source)
             if old:
                 self._delete_records(old, doc.source)
-        for source in sorted(set(committed) - set(docs)) if prune else []:
-            old = committed.pop(source)
-            self._commit(committed)
-            self._delete_records(old, source)
-            report.removed.append(source)
+        if prune:
+            report.removed = self.remove(sorted(set(committed) - set(docs)))
         if not todo and not report.removed and self.manifest()["built_at"] is None:
             self._commit(committed)
         return report
+
+    def remove(self, sources: Iterable[str]) -> list[str]:
+        """Take documents out of the index, each in one commit before its records are deleted; returns
+        the sources that were indexed."""
+        removed = []
+        for source in sources:
+            committed = dict(self.manifest()["sources"])
+            old = committed.pop(source, None)
+            if old is None:
+                continue
+            self._commit(committed)
+            self._delete_records(old, source)
+            removed.append(source)
+        return removed
 
     def _location(self) -> str:
         return f"the Chroma server at {self.settings.chroma_url}" if self.settings.chroma_url else str(self.settings.index_dir)
@@ -260,37 +283,37 @@ class Index:
 
     def chunks(self) -> list[Chunk]:
         """All committed chunks, rebuilt from their sentence records."""
-        if self._chunks is None:
-            committed = set(self.manifest()["sources"].values())
-            records: dict[str, list[Any]] = {"documents": [], "metadatas": []}
-            offset = 0
-            # In pages, unfiltered: one get() of every record, or a filter naming every document, fails past
-            # ~32k records (SQLite's variable limit); records of uncommitted documents are dropped here.
-            while committed:
-                page = self._read(self.collection.get, include=["documents", "metadatas"], limit=_PAGE, offset=offset)
-                for text, meta in zip(page["documents"], page["metadatas"]):
-                    if meta["sha"] in committed:
-                        records["documents"].append(text)
-                        records["metadatas"].append(meta)
-                if len(page["ids"]) < _PAGE:
-                    break
-                offset += _PAGE
-            self._chunks = _assemble(records)
-        return self._chunks
+        return self._cached("chunks", self._load_chunks)
+
+    def _load_chunks(self) -> list[Chunk]:
+        committed = set(self.manifest()["sources"].values())
+        records: dict[str, list[Any]] = {"documents": [], "metadatas": []}
+        offset = 0
+        # In pages, unfiltered: one get() of every record, or a filter naming every document, fails past
+        # ~32k records (SQLite's variable limit); records of uncommitted documents are dropped here.
+        while committed:
+            page = self._read(self.collection.get, include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            for text, meta in zip(page["documents"], page["metadatas"]):
+                if meta["sha"] in committed:
+                    records["documents"].append(text)
+                    records["metadatas"].append(meta)
+            if len(page["ids"]) < _PAGE:
+                break
+            offset += _PAGE
+        return _assemble(records)
 
     def document_texts(self) -> dict[str, str]:
         """Each committed source's text (its chunks joined), for document-level checks."""
-        if self._documents is None:
+        def build() -> dict[str, str]:
             texts: dict[str, list[str]] = {}
             for chunk in self.chunks():
                 texts.setdefault(chunk.source, []).append(f"{chunk.title}\n{chunk.text}")
-            self._documents = {source: "\n".join(parts) for source, parts in texts.items()}
-        return self._documents
+            return {source: "\n".join(parts) for source, parts in texts.items()}
+
+        return self._cached("documents", build)
 
     def chunk_by_id(self) -> dict[str, Chunk]:
-        if self._by_id is None:
-            self._by_id = {c.id: c for c in self.chunks()}
-        return self._by_id
+        return self._cached("by_id", lambda: {c.id: c for c in self.chunks()})
 
     def adjacent(self, chunk: Chunk, step: int) -> Chunk | None:
         """The chunk `step` places after (negative: before) `chunk` in its document, if there is one."""
@@ -302,16 +325,22 @@ class Index:
 
     def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """BM25 over chunk texts (with titles): [(chunk_id, score)], best first."""
-        chunks = self.chunks()
+        chunks, bm25 = self._cached("bm25", self._keyword_index)
         tokens = _keyword_tokens(query)
         if not chunks or not tokens:
             return []
-        if self._bm25 is None:
-            self._bm25 = bm25s.BM25()
-            corpus = [_keyword_tokens(f"{c.title}\n{c.text}") for c in chunks]
-            self._bm25.index(corpus, show_progress=False)
-        results, scores = self._bm25.retrieve([tokens], k=min(k, len(chunks)), show_progress=False)
+        results, scores = bm25.retrieve([tokens], k=min(k, len(chunks)), show_progress=False)
         return [(chunks[i].id, float(s)) for i, s in zip(results[0], scores[0]) if s > 0]
+
+    def _keyword_index(self) -> tuple[list[Chunk], bm25s.BM25 | None]:
+        """The chunks with a BM25 index over their texts (None when there are none), built together so
+        that result positions always point into the list they were built from."""
+        chunks = self.chunks()
+        if not chunks:
+            return chunks, None
+        bm25 = bm25s.BM25()
+        bm25.index([_keyword_tokens(f"{c.title}\n{c.text}") for c in chunks], show_progress=False)
+        return chunks, bm25
 
     def dense_search(self, query_vector: np.ndarray, k: int) -> list[SentenceHit]:
         """Nearest sentences by cosine similarity, best first."""

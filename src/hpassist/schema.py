@@ -104,6 +104,24 @@ class Citation:
     context_start: int = 0  # offset of `context` in the source
 
 
+@dataclass(frozen=True)
+class TrendPoint:
+    """One source's figure of a changing measure, at the date of its source."""
+
+    date: str  # ISO, at the source's precision
+    value: float  # in the measure's base unit (US$, projects, percent...)
+    label: str  # the figure as the answer states it, in the reader's language
+    citation: int  # the [n] of the source that states it
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A measure that several sources report at different dates, newest first; the web chat charts it."""
+
+    measure: str  # "usd" | "projects" | "countries" | "percent"
+    points: tuple[TrendPoint, ...]
+
+
 @dataclass
 class Answer:
     """What the assistant says, with the citations that back each [n] marker."""
@@ -117,3 +135,4 @@ class Answer:
     evidence: list[Evidence] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     notice: str | None = None  # a user-facing message about input problems (truncated, unsupported...)
+    trends: list[Trend] = field(default_factory=list)  # changing figures the answer reports, one per measure

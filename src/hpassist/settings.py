@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     concurrency: int = 1
     max_queue: int = 32
 
+    # Documents tab of the web chat. "manage": upload and remove documents; "list": see them only; "off": no
+    # tab; "auto": manage behind a login (auth) or on a loopback address that is not shared, else list.
+    documents: Literal["auto", "manage", "list", "off"] = "auto"
+    max_upload_files: int = 20  # files per upload
+    max_upload_bytes: int = 20_000_000  # per file; Gradio itself refuses bodies over 4x this
+
     @field_validator("auth")
     @classmethod
     def _auth_is_user_password(cls, value: str | None) -> str | None:
@@ -90,3 +96,21 @@ class Settings(BaseSettings):
     @cached_property
     def model_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @cached_property
+    def uploads_dir(self) -> Path:
+        """The managed folder that documents added in the web chat are kept in."""
+        return self.data_dir / "uploads"
+
+    @property
+    def document_paths(self) -> list[Path]:
+        """Every folder the index is kept in step with: the corpus folders and the uploads folder."""
+        return [*self.corpus_dirs, *([self.uploads_dir] if self.uploads_dir.is_dir() else [])]
+
+    @property
+    def manages_documents(self) -> bool:
+        """Whether web chat users may upload and remove documents (see `documents`)."""
+        if self.documents == "auto":
+            loopback = self.host in ("127.0.0.1", "localhost", "::1")
+            return bool(self.auth) or (loopback and not self.share)
+        return self.documents == "manage"

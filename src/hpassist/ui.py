@@ -8,7 +8,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +19,14 @@ import gradio as gr
 from .assistant import Assistant
 from .generation import GenerationError
 from .index import IndexUnavailable
+from .library import Library
 from .llm import ModelUnavailable
+from .prompts import messages as phrases
 from .schema import Answer
 from .settings import Settings
+from .ui_charts import trend_html
+from .ui_documents import documents_tab
+from .ui_html import escape as _escape
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # gradio reads it whenever it would report usage
 log = logging.getLogger(__name__)
@@ -59,6 +64,26 @@ CSS = """
 .hp-passage { font-size: .88em; line-height: 1.5; margin: 0; }
 .hp-passage mark { background: #fde68a; color: #1f2937; padding: 0 .1em; border-radius: .2em; }
 .hp-note { font-size: .9em; color: var(--body-text-color-subdued); }
+.hp-error { color: var(--error-text-color, #b91c1c); }
+.hp-trend { margin: 0 0 .8em; padding: .5em .6em; border: 1px solid var(--border-color-primary);
+  border-radius: var(--radius-lg); background: var(--background-fill-primary); }
+.hp-trend figcaption { font-weight: 600; font-size: .9em; margin-bottom: .2em; }
+.hp-trend svg { width: 100%; height: auto; overflow: visible; }
+.hp-trend .hp-axis { stroke: var(--border-color-primary); stroke-width: 1; }
+.hp-trend .hp-trend-line { fill: none; stroke: var(--color-accent); stroke-width: 2; opacity: .6; }
+.hp-trend .hp-point { fill: var(--background-fill-primary); stroke: var(--color-accent); stroke-width: 2; }
+.hp-trend .hp-point.hp-newest { fill: var(--color-accent); }
+.hp-trend text { font-size: 10px; fill: var(--body-text-color); }
+.hp-trend .hp-date { fill: var(--body-text-color-subdued); }
+.hp-trend text.hp-newest { font-weight: 700; }
+.hp-trend a { text-decoration: none; }
+.hp-trend a:hover .hp-point { stroke-width: 3; }
+.hp-trend-hint { font-size: .78em; color: var(--body-text-color-subdued); margin: .2em 0 0; }
+table.hp-docs { width: 100%; border-collapse: collapse; font-size: .88em; }
+table.hp-docs th, table.hp-docs td { text-align: left; padding: .3em .5em; border-bottom: 1px solid var(--border-color-primary);
+  vertical-align: top; }
+table.hp-report tr.hp-skipped td:first-child { color: var(--error-text-color, #b91c1c); font-weight: 600; }
+table.hp-report tr.hp-added td:first-child, table.hp-report tr.hp-updated td:first-child { color: var(--color-accent); font-weight: 600; }
 """
 
 
@@ -73,64 +98,78 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             "Every claim is numbered; the numbers link to the quoted passages on the right."
         )
         turns = gr.State([])
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    elem_id="chat",
-                    label="Chat",
-                    height=560,
-                    examples=[{"text": q} for q in EXAMPLES],
-                    placeholder="Ask about investment in Hải Phòng, or try one of these questions:",
-                    feedback_options=("Like", "Dislike"),
-                    buttons=["copy"],
-                    latex_delimiters=[],
-                )
-                question = gr.Textbox(
-                    elem_id="question",
-                    label="Question",
-                    show_label=False,
-                    placeholder="Ask a question about investing in Hải Phòng…",
-                    submit_btn=True,
-                    autofocus=True,
-                    max_lines=4,
-                )
-            with gr.Column(scale=2):
-                sources = gr.HTML(
-                    _sources_html([]), elem_id="sources", label="Sources", container=True, padding=True, max_height=640
-                )
-        with gr.Accordion("About the corpus", open=False):
-            gr.HTML(_corpus_html(assistant), elem_id="corpus", padding=True)
-
-        def chat(text: str, session: list[Turn]) -> Iterator[tuple[str, list[dict], str, list[Turn]]]:
-            """Answer one question in this session, streaming the answer and then its sources."""
-            for current in respond(assistant, text, session):
-                yield "", _messages(current), _sources_html(current), current
-
-        def rate(session: list[Turn], data: gr.LikeData) -> None:
-            """Record a thumbs up or down on one answer of this session."""
-            rating = {True: "up", False: "down"}.get(data.liked)  # None: the rating was taken back
-            number = data.index if isinstance(data.index, int) else data.index[0]
-            if rating and 0 <= number // 2 < len(session):
-                turn = session[number // 2]
-                write_feedback(feedback_path, turn["question"], turn["answer"], turn["citations"], rating)
-
-        def feedback(question: str, answer: str, rating: str, citations: list[dict] | None = None) -> str:
-            """Record a rating ('up' or 'down') for an answer with its citations; returns 'recorded'."""
-            if rating not in ("up", "down"):
-                raise gr.Error("rating must be 'up' or 'down'")
-            write_feedback(feedback_path, question, answer, citations or [], rating)
-            return "recorded"
-
-        outputs = [question, chatbot, sources, turns]
-        question.submit(chat, [question, turns], outputs, api_name="chat")
-        chatbot.example_select(_example_text, None, question, queue=False, api_visibility="private").then(
-            chat, [question, turns], outputs, api_visibility="private"
-        )
-        chatbot.like(rate, turns, None, queue=False, api_visibility="private")
-        chatbot.clear(_cleared, None, [turns, sources], queue=False, api_visibility="private")
-        gr.api(feedback, api_name="feedback", queue=False)
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat-tab"):
+                _chat_tab(assistant, turns, feedback_path)
+            if settings.documents != "off":
+                tab = documents_tab(Library(settings, assistant.index), settings)
+                app.load(tab.refresh, None, tab.outputs, queue=False, api_visibility="private")
+        gr.api(_feedback_endpoint(feedback_path), api_name="feedback", queue=False)
     app.queue(default_concurrency_limit=settings.concurrency, max_size=settings.max_queue)
     return app
+
+
+def _chat_tab(assistant: Assistant, turns: gr.State, feedback_path: Path) -> None:
+    """The chat with its start-screen examples, the question box and the sources panel."""
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(
+                elem_id="chat",
+                label="Chat",
+                height=560,
+                examples=[{"text": q} for q in EXAMPLES],
+                placeholder="Ask about investment in Hải Phòng, or try one of these questions:",
+                feedback_options=("Like", "Dislike"),
+                buttons=["copy"],
+                latex_delimiters=[],
+            )
+            question = gr.Textbox(
+                elem_id="question",
+                label="Question",
+                show_label=False,
+                placeholder="Ask a question about investing in Hải Phòng…",
+                submit_btn=True,
+                autofocus=True,
+                max_lines=4,
+            )
+        with gr.Column(scale=2):
+            sources = gr.HTML(
+                _sources_html([]), elem_id="sources", label="Sources", container=True, padding=True, max_height=640
+            )
+
+    def chat(text: str, session: list[Turn]) -> Iterator[tuple[str, list[dict], str, list[Turn]]]:
+        """Answer one question in this session, streaming the answer and then its sources."""
+        for current in respond(assistant, text, session):
+            yield "", _messages(current), _sources_html(current), current
+
+    def rate(session: list[Turn], data: gr.LikeData) -> None:
+        """Record a thumbs up or down on one answer of this session."""
+        rating = {True: "up", False: "down"}.get(data.liked)  # None: the rating was taken back
+        number = data.index if isinstance(data.index, int) else data.index[0]
+        if rating and 0 <= number // 2 < len(session):
+            turn = session[number // 2]
+            write_feedback(feedback_path, turn["question"], turn["answer"], turn["citations"], rating)
+
+    outputs = [question, chatbot, sources, turns]
+    question.submit(chat, [question, turns], outputs, api_name="chat")
+    chatbot.example_select(_example_text, None, question, queue=False, api_visibility="private").then(
+        chat, [question, turns], outputs, api_visibility="private"
+    )
+    chatbot.like(rate, turns, None, queue=False, api_visibility="private")
+    chatbot.clear(_cleared, None, [turns, sources], queue=False, api_visibility="private")
+
+
+def _feedback_endpoint(feedback_path: Path) -> Callable[..., str]:
+    """The `feedback` API endpoint: ratings from other programs, written like the page's thumbs."""
+
+    def feedback(question: str, answer: str, rating: str, citations: list[dict] | None = None) -> str:
+        """Record a rating ('up' or 'down') for an answer with its citations; returns 'recorded'."""
+        if rating not in ("up", "down"):
+            raise gr.Error("rating must be 'up' or 'down'")
+        write_feedback(feedback_path, question, answer, citations or [], rating)
+        return "recorded"
+
+    return feedback
 
 
 def launch_options(settings: Settings) -> dict[str, Any]:
@@ -143,6 +182,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "show_error": False,
         "ssr_mode": False,
         "mcp_server": False,
+        "max_file_size": 4 * settings.max_upload_bytes,  # the Documents tab reports a file over the limit itself
         "theme": THEME,
         "css": CSS,
     }
@@ -168,13 +208,14 @@ def respond(assistant: Assistant, question: str, session: list[Turn]) -> Iterato
         "notice": None,
         "error": False,
         "pending": True,
+        "charts": [],
     }
     turns = [*session, turn]
     yield turns
     try:
         for event in assistant.stream(question, history):
             if isinstance(event, Answer):
-                _finish(turn, event)
+                _finish(turn, event, len(turns), phrases(assistant.settings.prompts_dir, event.language))
             else:
                 turn["answer"] += event
             yield turns
@@ -199,8 +240,9 @@ def write_feedback(path: Path, question: str, answer: str, citations: list[dict]
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _finish(turn: Turn, answer: Answer) -> None:
-    """Copy the final answer's text, citations and searched question into the turn."""
+def _finish(turn: Turn, answer: Answer, number: int, words: dict[str, str]) -> None:
+    """Copy the final answer's text, citations and searched question into turn `number`, with a chart of
+    each changing figure it reports (labelled in the reader's language)."""
     turn.update(
         answer=answer.text,
         citations=[asdict(c) for c in answer.citations],
@@ -208,6 +250,7 @@ def _finish(turn: Turn, answer: Answer) -> None:
         refused=answer.refused,
         notice=answer.notice,
         pending=False,
+        charts=[trend_html(t, number, words) for t in answer.trends],
     )
 
 
@@ -271,7 +314,7 @@ def _turn_sources(turn: Turn, number: int, latest: bool) -> str:
     elif not turn["citations"]:
         body = '<p class="hp-note">This answer cites no sources.</p>'
     else:
-        body = "\n".join(_card(c, number) for c in turn["citations"])
+        body = "\n".join([*turn["charts"], *(_card(c, number) for c in turn["citations"])])
     return (
         f"<details{' open' if latest else ''}><summary>{number}. {_escape(turn['question'][:120])}</summary>\n"
         f"{body}\n</details>"
@@ -302,22 +345,6 @@ def _passage(quote: str, context: str) -> str:
     return f"{_escape(before)}<mark>{_escape(quote)}</mark>{_escape(after)}"
 
 
-def _corpus_html(assistant: Assistant) -> str:
-    """Which documents are indexed (title, date, language, file) and when the index was built."""
-    documents = {chunk.source: chunk for chunk in assistant.index.chunks()}
-    built = assistant.index.manifest().get("built_at") or "not yet"
-    rows = "\n".join(
-        f"<tr><td>{_escape(c.title)}</td><td>{_escape(c.date or 'undated')}</td><td>{_escape(c.language)}</td>"
-        f"<td>{_escape(c.source)}</td></tr>"
-        for c in sorted(documents.values(), key=lambda c: c.date or "", reverse=True)
-    )
-    return (
-        f"<p>{len(documents)} documents indexed; index built {_escape(built)}.</p>"
-        f"<table><thead><tr><th>Title</th><th>Date</th><th>Language</th><th>File</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
-    )
-
-
 def _credentials(auth: str | None) -> tuple[str, str] | None:
     """('user', 'password') from 'user:password'; None when no login is configured."""
     if not auth:
@@ -326,11 +353,6 @@ def _credentials(auth: str | None) -> tuple[str, str] | None:
     if not (user and colon and password):
         raise ValueError("HPASSIST_AUTH must look like user:password")
     return user, password
-
-
-def _escape(text: str) -> str:
-    """HTML-escape text, including the characters Gradio's HTML templates would interpret ($, {, })."""
-    return html.escape(text).replace("$", "&#36;").replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _markdown_text(text: str) -> str:
