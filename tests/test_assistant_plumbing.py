@@ -116,6 +116,26 @@ def test_refusal_is_in_the_question_language(make):
     assert ko.refused and "찾을 수 없" in ko.text
 
 
+def test_a_refusal_offers_topics_in_the_reader_language(make):
+    """The topics offered instead are glossary concepts of the nearest passages, named in the question's
+    language; a title is offered only from a document written in it."""
+    import re
+
+    from hpassist.language import written_in
+
+    for question, language in (
+        ("What is the minimum wage in Hai Phong?", "en"),
+        ("Mức lương tối thiểu ở Hải Phòng là bao nhiêu?", "vi"),
+        ("하이퐁의 최저임금은 얼마입니까?", "ko"),
+    ):
+        _, answer = _run(make(_scripted()), question)
+        offered = answer.text.split(":", 1)[1]
+        assert answer.refused and offered.strip(" .")
+        for title in re.findall(r"“([^”]+)”", offered):
+            assert written_in(title, language), (language, title)
+        assert written_in(re.sub(r"“[^”]+”", "", offered), language), (language, offered)
+
+
 def test_model_down_still_shows_the_relevant_passages(make):
     _, answer = _run(make(_DownModel(messages=iter([]))), "How much has Korea invested in Hai Phong?")
     assert "not available" in answer.text and "Connection refused" in answer.text

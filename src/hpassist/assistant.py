@@ -19,12 +19,13 @@ from .index import Index, SyncReport
 from .language import detect_language, written_in
 from .llm import ModelUnavailable, make_chat_model
 from .prompts import messages as phrases
-from .query import Query, QuestionError, parse_query, stopwords
+from .query import Concept, Query, QuestionError, glossary, lower_text, parse_query, stopwords
 from .refusal import RefusalGate
+from .restate import restated
 from .retrieval import Retriever
 from .schema import Answer, Citation, Evidence, ScoredChunk
 from .settings import Settings
-from .text import quantities, words
+from .text import is_scale, quantities, words
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ class Assistant:
         if query.truncated:
             answer.notice = f"Your question was shortened to {self.settings.max_question_tokens} tokens."
         if not decision.answerable:
-            yield draft.add(self._refusal_text(words, retrieval.chunks))
+            yield draft.add(self._refusal_text(words, retrieval.chunks, query.language))
             answer.refused = True
         else:
             facts = self._facts(decision.support, found)
@@ -208,10 +209,14 @@ class Assistant:
         timings["generation"] = time.perf_counter() - mark
         if restated:
             return
+        # The figure asked for, in the reader's words, when only a quote would state it.
+        line = _figure_line(search, facts, draft, words)
+        if line and emitted and quantities(line) <= quantities(draft.text):
+            line = ""
         if not emitted:  # nothing the model wrote holds up: the two best passages speak for themselves
-            yield draft.add(f"{words['quote']} " + " ".join(_quote(ev, draft) for ev in facts[:_QUOTED_WITHOUT_ANSWER]))
+            yield draft.add(" ".join([*filter(None, [line]), words["quote"], *(_quote(ev, draft) for ev in facts[:_QUOTED_WITHOUT_ANSWER])]))
         elif _omits(draft.text, facts[0].sentence.text, draft.language):
-            yield draft.add(f"{words['quote']} {_quote(facts[0], draft)}")
+            yield draft.add(" ".join([*filter(None, [line]), words["quote"], _quote(facts[0], draft)]))
 
     def _verified(self, sentence: str, facts: list[Evidence], question: str, language: str, draft: _Draft) -> str:
         """The sentence with its [n] markers if supported and in the right language, else ''."""
@@ -243,9 +248,14 @@ class Assistant:
         items = [f"{r.render(draft.language)} ({r.date or words['undated']}) [{draft.number(r.evidence)}]" for r in older]
         return f"{words['older']} " + "; ".join(items) + "."
 
-    def _refusal_text(self, words: dict[str, str], chunks: list[ScoredChunk]) -> str:
-        titles = list(dict.fromkeys(f"“{c.chunk.title}”" for c in chunks[:6]))[:3]
-        return f"{words['refusal']} {words['refusal_topics']} " + "; ".join(titles) + "."
+    def _refusal_text(self, words: dict[str, str], chunks: list[ScoredChunk], language: str) -> str:
+        """The refusal, then what the nearest passages are about, all in the reader's language: the glossary
+        topics they mention most, and the titles of the nearest documents written in that language."""
+        nearest = [c.chunk for c in chunks[:6]]
+        topics = _topics([f"{c.title}\n{c.text}" for c in nearest], language)
+        titles = list(dict.fromkeys(f"“{c.title}”" for c in nearest if c.language == language))[:2]
+        offer = ", ".join(topics) + (f" ({words['for_example']} " + "; ".join(titles) + ")" if titles else "")
+        return f"{words['refusal']} {words['refusal_topics']} {offer}." if offer else words["refusal"]
 
     def _citation(self, n: int, ev: Evidence, chunks: list[ScoredChunk]) -> Citation:
         s = ev.sentence
@@ -284,8 +294,39 @@ def _omits(answer: str, evidence: str, language: str) -> bool:
 _QUOTED_WITHOUT_ANSWER = 2
 
 
+def _figure_line(query: Query, facts: list[Evidence], draft: _Draft, words: dict[str, str]) -> str:
+    """'The source gives: 63.8% [1].' in the reader's language, from the first of the two best evidence
+    sentences that states the figure a quantity question asks for; '' for other questions."""
+    if not (query.asks_quantity or query.asks_units):
+        return ""
+    for ev in facts[:_QUOTED_WITHOUT_ANSWER]:
+        figure = restated(ev.sentence.text, query, draft.language)
+        if figure:
+            return f"{words['figures'].format(figure=figure)} [{draft.number(ev)}]."
+    return ""
+
+
 def _quote(ev: Evidence, draft: _Draft) -> str:
     return f"“{ev.sentence.text}” [{draft.number(ev)}]"
+
+
+_TOPICS_OFFERED = 4
+_EVERYWHERE = {"Hai Phong", "Vietnam"}  # every document is about them: no topic to offer
+
+
+def _topics(texts: list[str], language: str) -> list[str]:
+    """The glossary concepts most of `texts` mention, named in `language` (the first spelling of its
+    column), most frequent first; scale words ('billion') and the city and country are no topics."""
+    candidates = [c for c in glossary() if c.english[0] not in _EVERYWHERE and not is_scale(c.english[0])]
+    counts: dict[Concept, int] = {}
+    for text in texts:
+        lowered = lower_text(text)
+        for concept in candidates:
+            if concept.found_in_lowered(lowered):
+                counts[concept] = counts.get(concept, 0) + 1
+    ranked = sorted(counts, key=lambda c: -counts[c])[:_TOPICS_OFFERED]
+    column = {"vi": "vietnamese", "ko": "korean"}.get(language, "english")
+    return [getattr(c, column)[0] for c in ranked]
 
 
 def _guess_language(question: object) -> str:

@@ -33,7 +33,7 @@ _QUALIFIERS = {
     "nearly": {"en": "nearly {}", "vi": "gần {}", "ko": "약 {}"},
     "about": {"en": "about {}", "vi": "khoảng {}", "ko": "약 {}"},
 }
-_QUALIFIER_KIND = {"hơn": "more", "trên": "more", "over": "more", "more than": "more", "gần": "nearly",
+QUALIFIER_KIND = {"hơn": "more", "trên": "more", "over": "more", "more than": "more", "gần": "nearly",
                    "nearly": "nearly", "almost": "nearly", "khoảng": "about", "about": "about", "around": "about"}
 # A clause about the whole country's total, not the city's.
 _NATIONAL = re.compile(r"(tại Việt Nam|in Vietnam|cả nước|nationwide|toàn quốc)", re.IGNORECASE)
@@ -50,13 +50,17 @@ class Figure:
 
     def render(self, language: str) -> str:
         """The figure in the reader's language, same value."""
-        text = _render_value(self.unit, self.value, language)
-        if self.qualifier:
-            text = _QUALIFIERS[self.qualifier].get(language, _QUALIFIERS[self.qualifier]["en"]).format(text)
-        return text
+        return self.qualify(_render_value(self.unit, self.value, language), language)
+
+    def qualify(self, text: str, language: str) -> str:
+        """`text` with this figure's qualifier ("more than …", "hơn …", "… 이상") in `language`."""
+        if not self.qualifier:
+            return text
+        return _QUALIFIERS[self.qualifier].get(language, _QUALIFIERS[self.qualifier]["en"]).format(text)
 
 
-def _number(value: float, language: str) -> str:
+def format_number(value: float, language: str) -> str:
+    """6,100.5 in English and Korean, 6.100,5 in Vietnamese; at most two decimals."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return text.replace(",", " ").replace(".", ",").replace(" ", ".") if language == "vi" else text
 
@@ -64,9 +68,9 @@ def _number(value: float, language: str) -> str:
 def _render_value(unit: str, value: float, language: str) -> str:
     if unit == "usd":
         if language == "ko":
-            return f"{_number(value / 1e8, language)}억 달러"
+            return f"{format_number(value / 1e8, language)}억 달러"
         big = value >= 1e9
-        amount = _number(value / (1e9 if big else 1e6), language)
+        amount = format_number(value / (1e9 if big else 1e6), language)
         if language == "vi":
             return f"{amount} {'tỷ' if big else 'triệu'} USD"
         return f"US${amount} {'billion' if big else 'million'}"
@@ -75,7 +79,7 @@ def _render_value(unit: str, value: float, language: str) -> str:
         "projects": {"en": "{} projects", "vi": "{} dự án", "ko": "{}개 프로젝트"},
         "countries": {"en": "{} countries and territories", "vi": "{} quốc gia và vùng lãnh thổ", "ko": "{}개 국가·지역"},
     }[unit]
-    return words.get(language, words["en"]).format(_number(value, language))
+    return words.get(language, words["en"]).format(format_number(value, language))
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
 def _figure(unit: str, m: re.Match[str]) -> Figure:
     qualifier, number, scale = m.group(1), m.group(2), m.group(3)
     value = float(f"{float(canonical_number(number.rstrip('.,'))) * _SCALE[scale.lower()]:.9g}")
-    kind = _QUALIFIER_KIND.get(qualifier.lower()) if qualifier else None
+    kind = QUALIFIER_KIND.get(qualifier.lower()) if qualifier else None
     return Figure(unit, value, kind, m.group(0).strip())
 
 

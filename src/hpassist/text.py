@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -73,6 +73,8 @@ class Figure:
 
     value: float
     unit: str | None
+    start: int = field(default=-1, compare=False)  # where the number starts in the text
+    unit_text: str = field(default="", compare=False)  # the unit word after it as written ("KCN", "hectares")
 
 
 def _ko_value(text: str) -> float:
@@ -96,6 +98,11 @@ def _units() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         target.extend((s.strip().lower(), unit) for s in spellings.split("|") if s.strip())
     key = lambda pair: -len(pair[0])  # noqa: E731
     return sorted(before, key=key), sorted(after, key=key)
+
+
+def is_scale(word: str) -> bool:
+    """Whether a word only scales a number ('billion', 'tỷ', 'triệu'): no topic of its own."""
+    return word.lower() in _SCALES or word in _KO_UNITS
 
 
 def is_unit(word: str) -> bool:
@@ -157,7 +164,8 @@ def figures(text: str) -> list[Figure]:
                 per, per_end = _unit_after(text, rate.end())
                 if per in _AREAS:
                     unit, consumed = f"{unit}/{per}", per_end
-        found.append(Figure(float(f"{value:.9g}"), unit))
+        written = text[end:unit_end].strip() if unit_end > end else ""
+        found.append(Figure(float(f"{value:.9g}"), unit, m.start(), written))
     return found
 
 
