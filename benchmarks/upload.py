@@ -35,11 +35,12 @@ def report_pdf(pages: int, version: int = 1) -> bytes:
     while len(lines) < pages * LINES_PER_PAGE:
         for doc in articles:
             lines += [doc.title, ""] + [w for p in doc.clean_text.split("\n") for w in textwrap.wrap(p, WIDTH) + [""]]
-    return _pdf([lines[i * LINES_PER_PAGE : (i + 1) * LINES_PER_PAGE] for i in range(pages)])
+    return text_pdf([lines[i * LINES_PER_PAGE : (i + 1) * LINES_PER_PAGE] for i in range(pages)])
 
 
-def _pdf(pages: list[list[str]]) -> bytes:
-    """A minimal PDF 1.4 file: one Helvetica text page per list of lines (Latin-1 text)."""
+def text_pdf(pages: list[list[str]]) -> bytes:
+    """A minimal valid PDF 1.4 file, built by hand: one Helvetica text page per list of lines (Latin-1
+    text; other characters become "?"). The ingestion tests use it too."""
     def literal(text: str) -> str:
         text = text.encode("latin-1", "replace").decode("latin-1")
         return "(" + re.sub(r"([\\()])", r"\\\1", text) + ")"
