@@ -433,7 +433,7 @@ def bench_prompts(assistant: Any, cases: list[EvalCase], n: int) -> dict[str, An
         retrieval = assistant.retriever.search(query)
         ranked = assistant.selector.rank(retrieval)
         decision = assistant.gate.decide(query, ranked)
-        found = reports(query, ranked, settings.min_similarity)
+        found = reports(query, ranked, settings.min_similarity, assistant.index.document_texts())
         sentences = assistant._facts(decision.support, found) if decision.answerable else assistant.selector.select(ranked)
         best: dict[str, float] = {}
         for ev in ranked:

@@ -80,7 +80,7 @@ def timed_search(parts: Parts, meter: Meter, query: Query, dense_only: bool = Fa
         row["vectors"] = meter.get("vectors")
         mark = clock()
         parts.gate.decide(query, ranked)
-        reports(query, ranked, parts.settings.min_similarity)
+        reports(query, ranked, parts.settings.min_similarity, parts.index.document_texts())
         row["gate"] = clock() - mark
         row["evidence"] = row["rank"] + row["gate"]
         row["total"] = search + row["evidence"]

@@ -30,7 +30,7 @@ def product_prompt(assistant: Any, case: EvalCase) -> list[Any] | None:
     decision = assistant.gate.decide(query, ranked)
     if not decision.answerable:
         return None
-    found = reports(query, ranked, settings.min_similarity)
+    found = reports(query, ranked, settings.min_similarity, assistant.index.document_texts())
     return assistant.generator.prompt(query.text, query.language, assistant._facts(decision.support, found))
 
 

@@ -61,27 +61,3 @@ def test_no_trend_from_a_single_figure():
 
     assert trends([_report("reaching US$10 billion", "2023-08", "c")], lambda ev: 1, "en") == []
     assert trends([], lambda ev: 1, "en") == []
-
-
-def _evidence(text: str, source: str, title: str = "A report", before: str = ""):
-    from hpassist.schema import Evidence, Sentence
-
-    return Evidence(Sentence(f"{source}#0", source, title, "2024", 0, len(text), text, before), 1.0, 0.9)
-
-
-def test_a_report_names_its_subject_in_the_sentence_not_somewhere_in_the_document():
-    from hpassist.conflicts import reports
-    from hpassist.query import parse_query
-
-    korea = parse_query("How much has Korea invested in Hai Phong?", 120, 4000)
-    certificates = _evidence("The city will hand out investment certificates worth nearly US$1 billion.", "a")
-    total = _evidence("Korean firms have invested US$10 billion in the city.", "a")
-    (report,) = reports(korea, [certificates, total], 0.8)
-    assert report.evidence is total  # the better-ranked sentence does not name Korea
-
-    japan = parse_query("How much has Japan invested in Hai Phong?", 120, 4000)
-    assert reports(japan, [certificates], 0.8) == []  # no sentence or title names Japan
-    titled = _evidence("Investment reached US$2 billion.", "b", title="Japanese investors in Hai Phong")
-    assert [r.evidence for r in reports(japan, [titled], 0.8)] == [titled]
-    continued = _evidence("Trong đó, vốn đầu tư đạt 3 tỷ USD.", "c", before="Nhật Bản là nhà đầu tư lớn thứ hai.")
-    assert [r.evidence for r in reports(japan, [continued], 0.8)] == [continued]

@@ -46,11 +46,6 @@ def embedder():
     return E5Embeddings()
 
 
-def _text(library: Library, source: str) -> str:
-    """The indexed text of one document."""
-    return " ".join(c.text for c in library.index.chunks() if c.source == source)
-
-
 def _file(folder: Path, name: str, content: str | bytes) -> tuple[str, Path]:
     path = folder / "incoming" / name.replace("/", "_")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +113,7 @@ def test_a_new_version_updates_and_the_same_file_is_unchanged(library: Library, 
     assert library.add([_file(tmp_path, "a.md", ARTICLE)])[0].status == "added"
     assert library.add([_file(tmp_path, "a.md", ARTICLE)])[0].status == "unchanged"
     assert library.add([_file(tmp_path, "a.md", ARTICLE.replace("twelve", "fifteen"))])[0].status == "updated"
-    text = _text(library, "a.md")
+    text = library.index.document_texts()["a.md"]
     assert "fifteen" in text and "twelve" not in text
 
 
@@ -134,7 +129,7 @@ def test_a_failing_index_keeps_the_previous_version(library: Library, tmp_path: 
     assert result.status == "skipped" and "disk is full" in result.details
     assert (library.folder / "a.md").read_bytes() == kept
     assert sorted(p.name for p in library.folder.iterdir()) == ["a.md"]
-    assert "twelve" in _text(library, "a.md")
+    assert "twelve" in library.index.document_texts()["a.md"]
 
 
 def test_remove_takes_an_upload_out_of_the_index_and_the_folder(library: Library, tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ class Assistant:
         mark = time.perf_counter()
         ranked = self.selector.rank(retrieval)
         decision = self.gate.decide(search, ranked)
-        found = reports(search, ranked, self.settings.min_similarity)
+        found = reports(search, ranked, self.settings.min_similarity, self.index.document_texts())
         timings["evidence"] = time.perf_counter() - mark
         draft = _Draft(query.language)
         words = phrases(self.settings.prompts_dir, query.language)

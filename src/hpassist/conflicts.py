@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .query import Query
-from .schema import Evidence, Sentence, Trend, TrendPoint
+from .schema import Evidence, Trend, TrendPoint
 from .text import canonical_number
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
@@ -137,20 +137,14 @@ def asked_units(query: Query) -> set[str]:
     return units
 
 
-def _about(query: Query, sentence: Sentence) -> int:
-    """How surely the sentence reports the asked measure of the asked subject: 0 when it shares none of
-    the question's topics or some country, company or organisation the question names is missing;
-    2 when the sentence (or the one before it: "Trong đó, …") names them all; 1 when only its document's
-    title does ("the report on the Chungbuk delegation"). The city and the country are the scope, not
-    the subject. A figure near the subject in the same document is not the subject's figure: a month's
-    certificates in a report that mentions a Japanese firm are not Japan's investment."""
+def _about(query: Query, sentence: str, document: str) -> bool:
+    """The sentence shares one of the question's topics, and it or its document names every country,
+    company or organisation the question names (the city and the country are the scope, not the subject;
+    "the report on the Chungbuk delegation" names the document, not the sentence)."""
     entities = [c for c in query.all_concepts if c.entity and c.english[0] != "Vietnam"]
     topics = [c for c in query.all_concepts if not c.entity]
-    if topics and not any(c.found_in(sentence.text) for c in topics):
-        return 0
-    if all(c.found_in(sentence.text) or c.found_in(sentence.before) for c in entities):
-        return 2
-    return 1 if all(c.found_in(sentence.title) for c in entities) else 0
+    named = all(c.found_in(sentence) or c.found_in(document) for c in entities)
+    return named and (not topics or any(c.found_in(sentence) for c in topics))
 
 
 def _meaningful(figure: Figure) -> bool:
@@ -158,27 +152,27 @@ def _meaningful(figure: Figure) -> bool:
     return figure.unit == "usd" or figure.value >= 2
 
 
-def reports(query: Query, ranked: list[Evidence], min_similarity: float) -> list[Report]:
+def reports(
+    query: Query, ranked: list[Evidence], min_similarity: float, documents: dict[str, str]
+) -> list[Report]:
     """One report per source of the quantity asked about, newest first (only for quantity questions);
-    when the question names a year, the report from that year comes first. Of a source's sentences, the
-    best-ranked one that names the subject itself is its report (see `_about`)."""
+    when the question names a year, the report from that year comes first. `documents` maps each
+    source to its text."""
     units = asked_units(query) if query.asks_quantity else set()
     if not units:
         return []
     names = {c.english[0] for c in query.all_concepts}
     national = "Vietnam" in names and not re.search(r"h[aả]i\s*ph[oò]ng|haiphong|하이퐁", query.text, re.IGNORECASE)
-    by_source: dict[str, tuple[int, Report]] = {}
+    by_source: dict[str, Report] = {}
     for ev in ranked:
-        held = by_source.get(ev.sentence.source)
-        if ev.similarity < min_similarity or (held and held[0] == 2):
+        if ev.similarity < min_similarity or ev.sentence.source in by_source:
             continue
         figures = tuple(
             f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f)
         )
-        level = _about(query, ev.sentence) if figures else 0
-        if level > (held[0] if held else 0):
-            by_source[ev.sentence.source] = (level, Report(ev, figures))
-    found = sorted((r for _, r in by_source.values()), key=lambda r: _date_key(r.date), reverse=True)
+        if figures and _about(query, ev.sentence.text, documents.get(ev.sentence.source, "")):
+            by_source[ev.sentence.source] = Report(ev, figures)
+    found = sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
     # A question about a period ("in April 2024") leads with the report from that period.
     in_period = [r for r in found if r.date and r.date[:4] in query.years]
     return in_period[:1] + [r for r in found if r not in in_period[:1]]

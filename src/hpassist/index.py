@@ -302,6 +302,16 @@ class Index:
             offset += _PAGE
         return _assemble(records)
 
+    def document_texts(self) -> dict[str, str]:
+        """Each committed source's text (its chunks joined), for document-level checks."""
+        def build() -> dict[str, str]:
+            texts: dict[str, list[str]] = {}
+            for chunk in self.chunks():
+                texts.setdefault(chunk.source, []).append(f"{chunk.title}\n{chunk.text}")
+            return {source: "\n".join(parts) for source, parts in texts.items()}
+
+        return self._cached("documents", build)
+
     def chunk_by_id(self) -> dict[str, Chunk]:
         return self._cached("by_id", lambda: {c.id: c for c in self.chunks()})
 
