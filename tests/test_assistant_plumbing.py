@@ -215,3 +215,19 @@ def test_the_web_chat_topic_switch_is_searched_on_its_own(make):
     history = [("How much has Korea invested in Hai Phong?", "…"), ("and how many projects?", "…")]
     _, answer = _run(assistant, "Hải Phòng có bao nhiêu khu công nghiệp?", history)
     assert answer.search_query == "Hải Phòng có bao nhiêu khu công nghiệp?"
+
+
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        ("How many industrial parks has Hai Phong established so far?", "Hai Phong has established 14 industrial parks."),
+        ("What is the occupancy rate of Hai Phong's industrial parks?", "I do not know."),
+        ("Tỷ lệ lấp đầy các KCN của Hải Phòng là bao nhiêu?", "Tỷ lệ lấp đầy các KCN hiện nay đạt 63,8%."),
+    ],
+)
+def test_every_citation_is_marked_in_the_answer(make, question: str, reply: str):
+    """A restated figure is numbered only when it is said: no citation without its [n] in the text."""
+    _, answer = _run(make(_scripted(reply)), question)
+    assert answer.citations
+    for citation in answer.citations:
+        assert f"[{citation.index}]" in answer.text, (citation.index, answer.text)

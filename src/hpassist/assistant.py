@@ -210,13 +210,14 @@ class Assistant:
         if restated:
             return
         # The figure asked for, in the reader's words, when only a quote would state it.
-        line = _figure_line(search, facts, draft, words)
-        if line and emitted and quantities(line) <= quantities(draft.text):
-            line = ""
+        asked = _asked_figure(search, facts, draft.language)
         if not emitted:  # nothing the model wrote holds up: the two best passages speak for themselves
-            yield draft.add(" ".join([*filter(None, [line]), words["quote"], *(_quote(ev, draft) for ev in facts[:_QUOTED_WITHOUT_ANSWER])]))
+            quotes = [_quote(ev, draft) for ev in facts[:_QUOTED_WITHOUT_ANSWER]]
+            yield draft.add(" ".join([*_figure_line(asked, draft, words), words["quote"], *quotes]))
         elif _omits(draft.text, facts[0].sentence.text, draft.language):
-            yield draft.add(" ".join([*filter(None, [line]), words["quote"], _quote(facts[0], draft)]))
+            said = asked is not None and quantities(asked[0]) <= quantities(draft.text)
+            line = [] if said else _figure_line(asked, draft, words)
+            yield draft.add(" ".join([*line, words["quote"], _quote(facts[0], draft)]))
 
     def _verified(self, sentence: str, facts: list[Evidence], question: str, language: str, draft: _Draft) -> str:
         """The sentence with its [n] markers if supported and in the right language, else ''."""
@@ -294,16 +295,24 @@ def _omits(answer: str, evidence: str, language: str) -> bool:
 _QUOTED_WITHOUT_ANSWER = 2
 
 
-def _figure_line(query: Query, facts: list[Evidence], draft: _Draft, words: dict[str, str]) -> str:
-    """'The source gives: 63.8% [1].' in the reader's language, from the first of the two best evidence
-    sentences that states the figure a quantity question asks for; '' for other questions."""
+def _asked_figure(query: Query, facts: list[Evidence], language: str) -> tuple[str, Evidence] | None:
+    """The figure a quantity question asks for, restated in `language` from the first of the two best
+    evidence sentences that states it, with that sentence; None for other questions."""
     if not (query.asks_quantity or query.asks_units):
-        return ""
+        return None
     for ev in facts[:_QUOTED_WITHOUT_ANSWER]:
-        figure = restated(ev.sentence.text, query, draft.language)
+        figure = restated(ev.sentence.text, query, language)
         if figure:
-            return f"{words['figures'].format(figure=figure)} [{draft.number(ev)}]."
-    return ""
+            return figure, ev
+    return None
+
+
+def _figure_line(asked: tuple[str, Evidence] | None, draft: _Draft, words: dict[str, str]) -> list[str]:
+    """['The source gives: 63.8% [1].'] for an asked figure (numbered only when it is said), else []."""
+    if asked is None:
+        return []
+    figure, ev = asked
+    return [f"{words['figures'].format(figure=figure)} [{draft.number(ev)}]."]
 
 
 def _quote(ev: Evidence, draft: _Draft) -> str:

@@ -50,13 +50,14 @@ class Figure:
 
     def render(self, language: str) -> str:
         """The figure in the reader's language, same value."""
-        return self.qualify(_render_value(self.unit, self.value, language), language)
+        return qualified(_render_value(self.unit, self.value, language), self.qualifier, language)
 
-    def qualify(self, text: str, language: str) -> str:
-        """`text` with this figure's qualifier ("more than …", "hơn …", "… 이상") in `language`."""
-        if not self.qualifier:
-            return text
-        return _QUALIFIERS[self.qualifier].get(language, _QUALIFIERS[self.qualifier]["en"]).format(text)
+
+def qualified(text: str, qualifier: str | None, language: str) -> str:
+    """A rendered figure with its qualifier ("more than …", "hơn …", "… 이상") in `language`."""
+    if not qualifier:
+        return text
+    return _QUALIFIERS[qualifier].get(language, _QUALIFIERS[qualifier]["en"]).format(text)
 
 
 def format_number(value: float, language: str) -> str:

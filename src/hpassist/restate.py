@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .conflicts import QUALIFIER_KIND, format_number
+from .conflicts import QUALIFIER_KIND, format_number, qualified
 from .conflicts import Figure as Measured
 from .query import Concept, Query
 from .text import Figure, figures
@@ -59,7 +59,7 @@ def _render(figure: Figure, qualifier: str | None, concept: Concept | None, lang
         template = _counted_template(concept, figure.value, language)
     else:
         return None
-    return Measured("percent", 0, qualifier, "").qualify(template.format(format_number(figure.value, language)), language)
+    return qualified(template.format(format_number(figure.value, language)), qualifier, language)
 
 
 def _counted_template(concept: Concept, value: float, language: str) -> str:
