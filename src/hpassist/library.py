@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .documents import load_file, summary
 from .index import Index, IndexUnavailable
+from .schema import Chunk
 from .settings import Settings
 
 Progress = Callable[[float, str], None]  # (fraction done, what is being done)
@@ -86,7 +87,7 @@ class Library:
     def entries(self) -> list[DocumentEntry]:
         """Every indexed document, the most recently added first."""
         passages: dict[str, int] = {}
-        first = {}
+        first: dict[str, Chunk] = {}
         for chunk in self.index.chunks():
             passages[chunk.source] = passages.get(chunk.source, 0) + 1
             first.setdefault(chunk.source, chunk)
