@@ -3,7 +3,7 @@
 import pytest
 
 from hpassist.query import parse_query
-from hpassist.restate import restated
+from hpassist.restate import named, restated
 
 SENTENCE = (
     "Đến nay, TP Hải Phòng đã có 14 KCN được thành lập với tổng diện tích hơn 6.100 ha "
@@ -35,3 +35,60 @@ def test_the_asked_figure_keeps_its_value_unit_and_qualifier(question: str, expe
 def test_no_figure_for_a_unit_the_question_does_not_ask_for() -> None:
     assert restated("Khu công nghiệp có diện tích 1.840 ha cho thuê.", _q("What is the land rent per square metre?"), "en") is None
     assert restated(SENTENCE, _q("Who chairs the economic zone authority?"), "en") is None
+
+
+ZONES = (
+    "Đến nay, TP Hải Phòng đã có 14 KCN được thành lập với tổng diện tích 6.100 ha (3 KCN giai đoạn "
+    "1993-2007; 9 KCN giai đoạn 2008-2013), 1 KKT với tổng diện tích 22.540 ha (thành lập năm 2008)."
+)
+
+
+def test_every_asked_figure_is_restated_in_the_order_the_source_gives_them() -> None:
+    query = _q("Hải Phòng có bao nhiêu khu công nghiệp, với tổng diện tích bao nhiêu?")
+    assert restated(ZONES, query, "vi") == "14 khu công nghiệp; 6.100 ha"
+
+
+def test_a_figure_belongs_to_the_thing_counted_before_it() -> None:
+    """The economic zone's area and founding year, not the parks' area or their periods."""
+    query = _q("How large is Hai Phong's economic zone, and when was it established?")
+    assert restated(ZONES, query, "en") == "22,540 ha; 2008"
+
+
+def test_a_when_question_gets_the_dates_the_source_writes() -> None:
+    sentence = "Ngày 23/4/2024, trong khuôn khổ chuyến công tác tại Hàn Quốc (từ ngày 22/4 – 27/4), đoàn đã làm việc."
+    assert restated(sentence, _q("On which dates did the delegation visit Korea in 2024?"), "en") == "23/4/2024; 22/4 – 27/4"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "expected"),
+    [
+        (  # the name the question's noun introduces, not another company of the sentence
+            "Ban Quản lý Khu kinh tế Hải Phòng và Công ty TNHH Ecovance Việt Nam đã ký biên bản ghi nhớ (ESG).",
+            "Ban Quản lý Khu kinh tế Hải Phòng đã ký biên bản ghi nhớ với công ty nào?",
+            ["Ecovance Việt Nam"],
+        ),
+        (  # a person: the name a title introduces; the role the question gives is no answer
+            "Dự có đồng chí Lê Anh Quân, Uỷ viên Ban Thường vụ Thành uỷ, Chủ tịch Hội Hữu nghị thành phố.",
+            "Ai là Chủ tịch Hội Hữu nghị thành phố?",
+            ["Lê Anh Quân"],
+        ),
+        (  # a name that opens the sentence, in an English source, for a Korean question
+            "Seog Myeong Gug, chairman of KOCHAM Hải Phòng, highlighted the event.",
+            "KOCHAM 하이퐁 회장은 누구입니까?",
+            ["Seog Myeong Gug"],
+        ),
+        (  # the names listed together
+            "Nhiều tập đoàn Hàn Quốc lớn như Jeil Group và SK Group đã lựa chọn Hải Phòng.",
+            "Những tập đoàn lớn nào của Hàn Quốc đã chọn Hải Phòng?",
+            ["Jeil Group", "SK Group"],
+        ),
+    ],
+)
+def test_the_asked_name_is_stated(sentence: str, question: str, expected: list[str]) -> None:
+    assert named(sentence, _q(question))[0] == expected
+
+
+def test_no_name_for_a_question_that_asks_for_none_or_gives_it() -> None:
+    sentence = "Ông Lê Tiến Châu – Bí thư Thành ủy Hải Phòng nhấn mạnh hợp tác."
+    assert named(sentence, _q("Hải Phòng muốn hợp tác trong lĩnh vực gì?")) == ([], False)
+    assert named(sentence, _q("Who is Lê Tiến Châu?"))[0] == []

@@ -123,3 +123,17 @@ def test_figures_carry_their_units(text, expected):
 )
 def test_the_kind_of_figure_a_question_asks_for(question, units):
     assert (parse_query(question, 120, 4000).asks_units[:1] or ("",))[0] == units
+
+
+def test_dates_are_found_as_written():
+    from hpassist.text import dates
+
+    found = [d for d, _ in dates("Ngày 23/4/2024 (từ ngày 22/4 – 27/4), năm 2008, giai đoạn 2020–2025, May 20, 2025, 4월 22일")]
+    assert found == ["23/4/2024", "22/4 – 27/4", "2008", "2020–2025", "May 20, 2025", "4월 22일"]
+
+
+def test_a_single_vietnamese_syllable_is_told_from_a_foreign_name():
+    from hpassist.text import is_vietnamese_syllable
+
+    assert all(is_vietnamese_syllable(w) for w in ("Trung", "Đại", "Quân", "Bộ"))
+    assert not any(is_vietnamese_syllable(w) for w in ("Ecovance", "Seoul", "Heesung", "SKC"))

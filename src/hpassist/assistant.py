@@ -19,13 +19,13 @@ from .index import Index, SyncReport
 from .language import detect_language, written_in
 from .llm import ModelUnavailable, make_chat_model
 from .prompts import messages as phrases
-from .query import Concept, Query, QuestionError, glossary, lower_text, parse_query, stopwords
+from .query import EVERYWHERE, Concept, Query, QuestionError, glossary, lower_text, parse_query, stopwords
 from .refusal import RefusalGate
-from .restate import restated
+from .restate import named, restated
 from .retrieval import Retriever
 from .schema import Answer, Citation, Evidence, ScoredChunk
 from .settings import Settings
-from .text import is_scale, quantities, words
+from .text import fold, is_scale, quantities, words
 
 log = logging.getLogger(__name__)
 
@@ -209,15 +209,12 @@ class Assistant:
         timings["generation"] = time.perf_counter() - mark
         if restated:
             return
-        # The figure asked for, in the reader's words, when only a quote would state it.
-        asked = _asked_figure(search, facts, draft.language)
+        # What was asked, in the reader's words, when only a quote would state it.
         if not emitted:  # nothing the model wrote holds up: the two best passages speak for themselves
-            quotes = [_quote(ev, draft) for ev in facts[:_QUOTED_WITHOUT_ANSWER]]
-            yield draft.add(" ".join([*_figure_line(asked, draft, words), words["quote"], *quotes]))
+            top = facts[:_QUOTED_WITHOUT_ANSWER]
+            yield draft.add(" ".join([*_stated(search, top, draft, words), words["quote"], *(_quote(ev, draft) for ev in top)]))
         elif _omits(draft.text, facts[0].sentence.text, draft.language):
-            said = asked is not None and quantities(asked[0]) <= quantities(draft.text)
-            line = [] if said else _figure_line(asked, draft, words)
-            yield draft.add(" ".join([*line, words["quote"], _quote(facts[0], draft)]))
+            yield draft.add(" ".join([*_stated(search, facts[:1], draft, words), words["quote"], _quote(facts[0], draft)]))
 
     def _verified(self, sentence: str, facts: list[Evidence], question: str, language: str, draft: _Draft) -> str:
         """The sentence with its [n] markers if supported and in the right language, else ''."""
@@ -295,24 +292,26 @@ def _omits(answer: str, evidence: str, language: str) -> bool:
 _QUOTED_WITHOUT_ANSWER = 2
 
 
-def _asked_figure(query: Query, facts: list[Evidence], language: str) -> tuple[str, Evidence] | None:
-    """The figure a quantity question asks for, restated in `language` from the first of the two best
-    evidence sentences that states it, with that sentence; None for other questions."""
-    if not (query.asks_quantity or query.asks_units):
-        return None
-    for ev in facts[:_QUOTED_WITHOUT_ANSWER]:
-        figure = restated(ev.sentence.text, query, language)
-        if figure:
-            return figure, ev
-    return None
-
-
-def _figure_line(asked: tuple[str, Evidence] | None, draft: _Draft, words: dict[str, str]) -> list[str]:
-    """['The source gives: 63.8% [1].'] for an asked figure (numbered only when it is said), else []."""
-    if asked is None:
-        return []
-    figure, ev = asked
-    return [f"{words['figures'].format(figure=figure)} [{draft.number(ev)}]."]
+def _stated(query: Query, quoted: list[Evidence], draft: _Draft, words: dict[str, str]) -> list[str]:
+    """['The source gives: 14 KCN; 6,100 ha [1].', 'The source names: Ecovance [2].']: the figures and names
+    the question asks for, restated in the reader's language from the sentences about to be quoted, less
+    what the answer already says; each line numbered only when it is said."""
+    lines = []
+    if query.asks_quantity or query.asks_units or query.asks_date:
+        for ev in quoted:
+            figure = restated(ev.sentence.text, query, draft.language)
+            if figure:
+                if not quantities(figure) <= quantities(draft.text) or not quantities(figure):
+                    lines.append(f"{words['figures'].format(figure=figure)} [{draft.number(ev)}].")
+                break
+    # Names from the best sentence that has some, one whose name the question's noun or a title introduces first.
+    found = [(ev, *named(ev.sentence.text, query)) for ev in quoted]
+    for ev, names, introduced in sorted(found, key=lambda item: not item[2]):
+        new = [n for n in names if fold(n) not in fold(draft.text)]
+        if new:
+            lines.append(f"{words['names'].format(names=', '.join(new))} [{draft.number(ev)}].")
+            break
+    return lines
 
 
 def _quote(ev: Evidence, draft: _Draft) -> str:
@@ -320,13 +319,12 @@ def _quote(ev: Evidence, draft: _Draft) -> str:
 
 
 _TOPICS_OFFERED = 4
-_EVERYWHERE = {"Hai Phong", "Vietnam"}  # every document is about them: no topic to offer
 
 
 def _topics(texts: list[str], language: str) -> list[str]:
     """The glossary concepts most of `texts` mention, named in `language` (the first spelling of its
     column), most frequent first; scale words ('billion') and the city and country are no topics."""
-    candidates = [c for c in glossary() if c.english[0] not in _EVERYWHERE and not is_scale(c.english[0])]
+    candidates = [c for c in glossary() if c.english[0] not in EVERYWHERE and not is_scale(c.english[0])]
     counts: dict[Concept, int] = {}
     for text in texts:
         lowered = lower_text(text)

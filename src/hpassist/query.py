@@ -21,7 +21,10 @@ _QUANTITY = re.compile(
     r"|ty le|thue suat|lai suat|bao lon)\b|얼마|몇|규모|비율|세율|투자액|금액|수를|수는|수가|개수",
 )
 
-_WHEN = re.compile(r"\b(when|what date|which dates?|which days?|what day|khi nao|bao gio|ngay nao|ngay bao nhieu)\b|언제|며칠|날짜")
+_WHEN = re.compile(
+    r"\b(when|what date|which dates?|which days?|what day|what year|which year|khi nao|bao gio|ngay nao|ngay bao nhieu"
+    r"|nam nao)\b|언제|며칠|날짜|몇 년도"
+)
 
 # "currently", "latest", "hiện nay", "현재": the newest source should win, as for figures.
 _NOW = re.compile(r"\b(now|current|currently|latest|today|hien nay|hien tai|moi nhat|bay gio)\b|현재|최근|최신|지금")
@@ -113,7 +116,6 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def _asked_figures() -> tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...]:
     """(units, asks by itself, pattern of the question words) per line of data/asked_figures.tsv."""
     text = resources.files("hpassist").joinpath("data/asked_figures.tsv").read_text(encoding="utf-8")
@@ -138,6 +140,49 @@ def asked_units(text: str, asks_quantity: bool) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=1)
+def _name_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(kind, pattern) per line of data/asked_names.tsv; "A … B" there is A, up to two words, then B."""
+    text = resources.files("hpassist").joinpath("data/asked_names.tsv").read_text(encoding="utf-8")
+    kinds = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, spellings = line.split("\t")
+        alternatives = []
+        for term in filter(None, (w.strip().lower() for w in spellings.split("|"))):
+            body = r"(?:\s+\S+){0,2}\s+".join(re.escape(part.strip()) for part in term.split("…"))
+            alternatives.append(body if _HANGUL.search(term) else rf"(?<!\w){body}(?!\w)")
+        kinds.append((kind, re.compile("|".join(alternatives))))
+    return tuple(kinds)
+
+
+def asked_name(question: str) -> tuple[str, str] | None:
+    """(kind, words) by which a question asks for a name: ("person", "who"), ("name", "công ty nào"),
+    or None when it asks for none (data/asked_names.tsv)."""
+    lowered = unicodedata.normalize("NFC", question.lower())
+    for kind, pattern in _name_words():
+        match = pattern.search(lowered)
+        if match:
+            return kind, match.group(0)
+    return None
+
+
+@lru_cache(maxsize=1)
+def person_titles() -> tuple[str, ...]:
+    """Folded words that introduce a person's name ("ông", "đồng chí", "mr"): data/person_titles.txt."""
+    text = resources.files("hpassist").joinpath("data/person_titles.txt").read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def not_names() -> frozenset[str]:
+    """Folded words that are no names by themselves (titles, company forms): data/not_names.txt."""
+    text = resources.files("hpassist").joinpath("data/not_names.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+@lru_cache(maxsize=1)
 def glossary() -> tuple[Concept, ...]:
     text = resources.files("hpassist").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
     concepts = []
@@ -149,33 +194,59 @@ def glossary() -> tuple[Concept, ...]:
     return tuple(concepts)
 
 
+# What every document is about: no topic to offer, no name to state.
+EVERYWHERE = frozenset({"Hai Phong", "Vietnam"})
 # Concepts every document shares: they help search but prove nothing about coverage.
 _GENERIC = {"Hai Phong", "Vietnam", "Korea"}
 
 
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,60})[\"“”]")
 _TOKEN = re.compile(r"[^\W_][\w'’&-]*|[.?!:;,()]")
+_EVIDENCE_TOKEN = re.compile(r"[^\W_][\w'’&-]*|[.?!:;,()–—]|(?<=\s)-(?=\s)")  # a dash ends a name: "Lê Trung Kiên – Trưởng ban"
+
+
+def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False) -> list[tuple[str, int, int]]:
+    """(name, start, end) of the quoted titles and runs of capitalised words in `text` that no glossary
+    concept covers, in order. A sentence's first word is capitalised by grammar, not because it is a name:
+    it is skipped. In `evidence` (a source sentence, not a question) glossary terms stay inside a run
+    ("Hai Phong Economic Zone Authority"), any capitalised word continues one ("Đình Vũ – Cát Hải"), and
+    one opens before another capitalised word ("Seog Myeong Gug, …", "Hai Phong …")."""
+    spans = [(m.group(1).strip(), m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
+    masked = _QUOTED.sub(lambda m: "." + " " * (len(m.group(0)) - 1), text)
+    if not evidence:
+        for term in sorted((t for c in concepts for t in c.terms), key=len, reverse=True):
+            pattern = rf"(?<!\w){re.escape(term)}(?!\w)"
+            masked = re.sub(pattern, lambda m: "," * len(m.group(0)), masked, flags=re.IGNORECASE)
+    tokens = [*(_EVIDENCE_TOKEN if evidence else _TOKEN).finditer(masked)]
+
+    def capital(i: int) -> bool:
+        return i < len(tokens) and tokens[i].group(0)[0].isupper() and fold(tokens[i].group(0)) not in stopwords()
+
+    run: list[re.Match[str]] = []
+    previous = "."
+    for i, token in enumerate([*tokens, None]):
+        word = token.group(0) if token else "."
+        upper = word[0].isupper()
+        opens = previous in ".?!:"
+        if evidence and upper:  # continues a run; opens one before another capitalised word
+            follows = i + 1 < len(tokens) and tokens[i + 1].group(0)[0].isupper()
+            joins = bool(run) or (capital(i + 1) if opens else follows)
+        else:
+            joins = False
+        if upper and (joins or (not opens and fold(word) not in stopwords())):
+            run.append(token)
+        elif run:
+            spans.append((text[run[0].start() : run[-1].end()], run[0].start(), run[-1].end()))
+            run = []
+        previous = word
+    return sorted(spans, key=lambda span: span[1])
 
 
 def _names(text: str, concepts: tuple[Concept, ...]) -> list[str]:
-    """Quoted titles and runs of capitalised words that no glossary concept covers.
-
-    A sentence's first word is skipped: it is capitalised by grammar, not because it is a name.
-    """
-    found = [m.group(1).strip() for m in _QUOTED.finditer(text)]
-    rest = _QUOTED.sub(" . ", text)
-    for term in sorted((t for c in concepts for t in c.terms), key=len, reverse=True):
-        rest = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " , ", rest, flags=re.IGNORECASE)
-    run: list[str] = []
-    previous = "."
-    for token in [*_TOKEN.findall(rest), "."]:
-        capital = token[0].isupper() and previous not in ".?!:"
-        if capital and fold(token) not in stopwords():
-            run.append(token)
-        elif run:
-            found.append(" ".join(run))
-            run = []
-        previous = token
+    """The question's names (see `name_spans`), quoted titles first; single short words are no names."""
+    spans = name_spans(text, concepts)
+    quoted = [n for n, start, _ in spans if start > 0 and text[start - 1] in "\"“”"]
+    found = quoted + [n for n, _, _ in spans if n not in quoted]
     return list(dict.fromkeys(n for n in found if " " in n or len(n) >= 4))
 
 

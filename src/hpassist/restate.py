@@ -1,10 +1,15 @@
-"""The figure a question asks for, restated by the program in the reader's language from its evidence.
+"""What a question asks for, stated by the program in the reader's language from one evidence sentence.
 
-An answer whose only statement of a figure is a quote in another language (or a quote at all) gives a
-reader nothing to read in their own words; the program then writes the figure itself, with the same value,
-unit and qualifier as the source ("hơn 6.100 ha" -> "more than 6,100 ha"), cited to that sentence. The
-figure chosen is the first one of the sentence in a unit the question asks for: a unit of
-data/asked_figures.tsv, or a counted thing the question names ("how many industrial parks" -> "14 KCN").
+An answer whose only statement of a fact is a quote in another language (or a quote at all) gives a reader
+nothing to read in their own words; the program then writes the fact itself, cited to its sentence:
+- figures with the same value, unit and qualifier as the source ("hơn 6.100 ha" -> "more than 6,100 ha"),
+  one per kind asked for: a unit of data/asked_figures.tsv, or a thing the question counts ("how many
+  industrial parks" -> "14 KCN"), and the dates or years a "when / which year" question asks for;
+- the names a "who / which company" question asks for (data/asked_names.tsv): the name nearest the
+  question's own words in the sentence, with the names listed beside it ("Jeil Group và SK Group").
+
+A sentence that counts several things ("14 KCN … 6.100 ha, 1 KKT … 22.540 ha") gives each figure to the
+thing counted before it, so a question about the economic zone gets the zone's area, not the parks'.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ import re
 
 from .conflicts import QUALIFIER_KIND, format_number, qualified
 from .conflicts import Figure as Measured
-from .query import Concept, Query
-from .text import Figure, figures
+from .query import EVERYWHERE, Concept, Query, asked_name, glossary, name_spans, not_names, person_titles, stopwords
+from .text import Figure, dates, figures, fold, is_unit, is_vietnamese_syllable, words
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
 _PLAIN = {  # units named the same way whatever is measured
@@ -26,28 +31,169 @@ _PLAIN = {  # units named the same way whatever is measured
     "tonnes": {"en": "{} tonnes", "vi": "{} tấn", "ko": "{}톤"},
 }
 _QUALIFIER_BEFORE = re.compile(r"(" + "|".join(sorted(QUALIFIER_KIND, key=len, reverse=True)) + r")\s*$", re.IGNORECASE)
+# A count the question asks for: "how many parks", "bao nhiêu khu công nghiệp", "산업단지는 몇 개", "몇 개의 산업단지".
+_COUNT_BEFORE = re.compile(r"(?:how many|number of|bao nhiêu|số lượng|몇\s*개의?)\s+(?:\S+\s+){0,2}$")
+_COUNT_AFTER = re.compile(r"^\S{0,2}\s*몇")
+_COUNTED_UNITS = {"parks", "projects", "firms", "countries", "people", "units"}  # data/units.tsv: things counted
+_DATES_STATED = 2
+_NAMES_STATED = 4
+# What joins the names of one list: "LG, Heesung", "Jeil Group và SK Group", "HEZA and SIA".
+_LIST_JOIN = re.compile(r"\s*(?:,|;|&|–|-|và|cùng|and|với|와|과|\(|\))?\s*(?:và|and)?\s*", re.IGNORECASE)
 
 
 def restated(sentence: str, query: Query, language: str) -> str | None:
-    """The asked figure of `sentence` in `language` ("more than 6,100 ha", "14 khu công nghiệp"), or None
-    when the sentence has no figure in a unit the question asks for, or it cannot be named in `language`.
-    A unit the question's words ask for (a rate: %) comes before a thing it names ("industrial parks")."""
+    """The figures (and dates) the question asks for, from `sentence`, in `language` ("14 khu công
+    nghiệp; hơn 6.100 ha"), or None when the sentence states none of them in a way `language` can name."""
     found = [f for f in figures(sentence) if f.unit]
-    asked = [(f, None) for f in found if f.unit.split("/")[0] in query.asks_units]
-    counted = [(f, c) for f in found for c in [_counted(f, query)] if c is not None]
-    for figure, concept in asked + counted:
-        qualifier = _QUALIFIER_BEFORE.search(sentence[: figure.start])
-        kind = QUALIFIER_KIND.get(qualifier.group(1).lower()) if qualifier else None
-        text = _render(figure, kind, concept, language)
+    start, end = _segment(sentence, found, query)
+    inside = [f for f in found if start <= f.start < end]
+    items: dict[str, int] = {}  # each text, where it stands in the sentence
+    kinds: list[tuple[str, ...] | Concept] = [query.asks_units] if query.asks_units else []
+    for kind in [*kinds, *(c for c in query.all_concepts if _asks_count(c, query))]:
+        match = next((f for f in inside if _is_kind(f, kind)), None)
+        text = _render_at(sentence, match, kind, language) if match else None
         if text:
-            return text
-    return None
+            items.setdefault(text, match.start)
+    if query.asks_date:
+        given = {fold(d) for d, _ in dates(query.text)}
+        for text, at in [(d, at) for d, at in dates(sentence) if start <= at < end and fold(d) not in given][:_DATES_STATED]:
+            items.setdefault(text, at)
+    return "; ".join(sorted(items, key=items.get)) or None
 
 
-def _counted(figure: Figure, query: Query) -> Concept | None:
-    """The question's concept whose term is the figure's unit word ("KCN" of "industrial park")."""
+def named(sentence: str, query: Query) -> tuple[list[str], bool]:
+    """The names a "who / which" question asks for, from `sentence`: the one the question's noun or a
+    person's title introduces ("công ty nào" -> "Công ty TNHH Ecovance", "ông Lê Trung Kiên"), else the
+    one nearest the question's words, with those listed beside it; never a name the question gives
+    itself. Also whether a noun or title introduced it (a surer answer). ([], False) for other questions."""
+    asked = asked_name(query.text)
+    if asked is None:
+        return [], False
+    concepts = tuple(c for c in glossary() if c.found_in(sentence))
+    covered = {w for c in concepts if c.english[0] in EVERYWHERE for t in c.terms for w in words(t)}
+    anchors = anchor_spans(sentence, query)
+    given = {*query.key_terms, *(w for c in query.all_concepts for t in c.terms for w in words(t))}
+    spans = []
+    for name, start, end in name_spans(sentence, concepts, evidence=True):
+        name = _trimmed(name, given)
+        if name and not set(words(name)) <= covered and not set(words(name)) <= set(words(query.text)):
+            spans.append((name, start, end))
+    if not spans or not anchors:
+        return [], False
+    kind, asking = asked
+    nouns = _noun_spans(sentence, asking) if kind == "name" else _title_spans(sentence)
+    introduced = [i for i, (_, start, _) in enumerate(spans) if any(0 <= start - end <= 12 for _, end in nouns)]
+    candidates = introduced if kind == "person" and introduced else range(len(spans))
+    if kind == "name" and introduced:
+        candidates = introduced[:1]
+    best = min(candidates, key=lambda i: (min(_gap(spans[i], a) for a in anchors), i))
+    first = last = best
+    while first > 0 and _LIST_JOIN.fullmatch(sentence[spans[first - 1][2] : spans[first][1]]):
+        first -= 1
+    while last + 1 < len(spans) and _LIST_JOIN.fullmatch(sentence[spans[last][2] : spans[last + 1][1]]):
+        last += 1
+    names = [n for n, _, _ in spans[first : last + 1]]
+    unique = [n for n in dict.fromkeys(names) if not any(n != m and n in m for m in names)]
+    return unique[:_NAMES_STATED], best in introduced
+
+
+def _title_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where a word that introduces a person's name ("ông", "Mr") occurs in `sentence`."""
+    folded = fold(sentence)
+    if len(folded) != len(sentence):
+        return []
+    pattern = r"(?<!\w)(?:" + "|".join(re.escape(t) for t in person_titles()) + r")\.?(?!\w)"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
+
+
+def _noun_spans(sentence: str, asked: str) -> list[tuple[int, int]]:
+    """Where the noun of the asking words ("công ty" of "công ty nào") occurs in `sentence`."""
+    noun = [w for w in words(asked) if w not in stopwords()]
+    if not noun or len(fold(sentence)) != len(sentence):
+        return []
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in noun) + r"(?!\w)"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, fold(sentence))]
+
+
+def anchor_spans(sentence: str, query: Query) -> list[tuple[int, int]]:
+    """Where the question's own words occur in `sentence`."""
+    return [span for _, span in _occurrences(sentence, query)]
+
+
+def _occurrences(sentence: str, query: Query) -> list[tuple[str, tuple[int, int]]]:
+    folded = fold(sentence)
+    if len(folded) != len(sentence):
+        return []
+    terms = {*query.key_terms, *(fold(t) for c in query.all_concepts for t in c.terms)}
+    return [
+        (term, (m.start(), m.end())) for term in terms for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", folded)
+    ]
+
+
+def _gap(span: tuple[str, int, int], anchor: tuple[int, int]) -> int:
+    _, start, end = span
+    return max(anchor[0] - end, start - anchor[1], 0)
+
+
+def _trimmed(name: str, given: set[str]) -> str:
+    """The name without titles and company forms around it and the question's own words before it ("KKT
+    Đình Vũ" -> "Đình Vũ" when the question names the economic zone, "TNHH Ecovance" -> "Ecovance"); '' when nothing
+    else is left or it is a single word that is no name ('Trung' of 'Trung tâm', a unit, a short word)."""
+
+    def bare(word: str) -> bool:
+        return fold(word).strip(".") in not_names()
+
+    parts = name.split()
+    while parts and (bare(parts[0]) or set(words(parts[0])) <= given):
+        parts.pop(0)
+    while parts and bare(parts[-1]):
+        parts.pop()
+    if len(parts) == 1:
+        word = parts[0]
+        acronym = len(word) >= 2 and word.replace("-", "").isupper()
+        if is_unit(word) or not (acronym or (len(word) >= 4 and not is_vietnamese_syllable(word))):
+            return ""
+    return " ".join(parts)
+
+
+def _asks_count(concept: Concept, query: Query) -> bool:
+    """Whether the question asks how many of `concept` there are ("how many industrial parks")."""
+    lowered = query.text.lower()
+    for term in concept.terms:
+        for m in re.finditer(re.escape(term.lower()), lowered):
+            if _COUNT_BEFORE.search(lowered[: m.start()]) or _COUNT_AFTER.search(lowered[m.end() :]):
+                return True
+    return False
+
+
+def _is_kind(figure: Figure, kind: tuple[str, ...] | Concept) -> bool:
+    """Whether the figure is of the kind asked: in one of the asked units, or a count of the concept."""
+    if isinstance(kind, Concept):
+        return _counted(figure, kind)
+    return figure.unit.split("/")[0] in kind
+
+
+def _counted(figure: Figure, concept: Concept) -> bool:
+    """Whether the figure counts `concept`: its unit word is a term of it ("14 KCN" of "industrial park")."""
     written = figure.unit_text.lower()
-    return next((c for c in query.all_concepts if written and written in c.terms), None)
+    return bool(written) and written in {t.lower() for t in concept.terms}
+
+
+def _segment(sentence: str, found: list[Figure], query: Query) -> tuple[int, int]:
+    """The part of `sentence` about what the question counts or names: from the count of one of its
+    concepts ("1 KKT") to the next count of something else; the whole sentence when there is none."""
+    counts = [f for f in found if f.unit in _COUNTED_UNITS]
+    for i, figure in enumerate(counts):
+        if any(_counted(figure, c) for c in query.all_concepts):
+            later = [f.start for f in counts[i + 1 :] if f.unit_text.lower() != figure.unit_text.lower()]
+            return figure.start, later[0] if later else len(sentence)
+    return 0, len(sentence)
+
+
+def _render_at(sentence: str, figure: Figure, kind: tuple[str, ...] | Concept, language: str) -> str | None:
+    qualifier = _QUALIFIER_BEFORE.search(sentence[: figure.start])
+    qualifier_kind = QUALIFIER_KIND.get(qualifier.group(1).lower()) if qualifier else None
+    return _render(figure, qualifier_kind, kind if isinstance(kind, Concept) else None, language)
 
 
 def _render(figure: Figure, qualifier: str | None, concept: Concept | None, language: str) -> str | None:
@@ -70,4 +216,3 @@ def _counted_template(concept: Concept, value: float, language: str) -> str:
         return "{}개 " + concept.korean[0]
     plural = next((t for t in concept.english if t.lower() == concept.english[0].lower() + "s"), concept.english[0])
     return "{} " + (concept.english[0] if value == 1 else plural)
-

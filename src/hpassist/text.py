@@ -27,6 +27,31 @@ def years(text: str) -> list[str]:
     return list(dict.fromkeys(_YEAR.findall(text)))
 
 
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DAY_MONTH = r"\d{1,2}/\d{1,2}(?:/(?:19|20)\d\d)?"
+_DATE = re.compile(
+    rf"(?<![\d/]){_DAY_MONTH}(?:\s*[–-]\s*{_DAY_MONTH})?(?![\d/])"  # 23/4/2024, 22/4 – 27/4
+    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?:,?\s*(?:19|20)\d\d)?\b"  # May 20, 2025
+    rf"|\b\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?\s+(?:{_MONTHS})(?:\s+(?:19|20)\d\d)?\b"  # 20 May 2025
+    r"|(?:(?:19|20)\d\d년\s*)?\d{1,2}월\s*\d{1,2}일"  # 2024년 4월 22일
+    r"|(?<!\d)(?:19|20)\d\d(?:\s*[–-]\s*(?:19|20)\d\d)?(?![\d/])",  # 2008, 2020–2025
+    re.IGNORECASE,
+)
+
+
+def dates(text: str) -> list[tuple[str, int]]:
+    """The dates, date ranges and years written in `text`, as written, with where each starts."""
+    return [(m.group(0), m.start()) for m in _DATE.finditer(text)]
+
+
+_VI_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether a word can be one Vietnamese syllable ('Trung', 'Đại'); 'Ecovance' or 'Seoul' cannot."""
+    return _VI_SYLLABLE.fullmatch(fold(word)) is not None
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens."""
     return _WORD.findall(fold(text))
