@@ -61,3 +61,20 @@ def test_no_trend_from_a_single_figure():
 
     assert trends([_report("reaching US$10 billion", "2023-08", "c")], lambda ev: 1, "en") == []
     assert trends([], lambda ev: 1, "en") == []
+
+
+def test_a_sentence_that_names_the_entity_is_its_report_over_one_whose_document_does():
+    """A month's certificates ("gần 1 tỷ USD") in an article that names Korea elsewhere are not Korea's total."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+    from hpassist.schema import Evidence, Sentence
+
+    certificates = "Hội nghị trao giấy chứng nhận đầu tư cho các dự án với tổng số vốn đăng ký đầu tư gần 1 tỷ USD."
+    total = "Hiện các doanh nghiệp Hàn Quốc đã đầu tư 10 tỷ USD vào địa phương này."
+    ranked = [
+        Evidence(Sentence(f"a.txt#{i}", "a.txt", "a", "2023-08", 0, len(text), text), 1.0 - i / 10, 0.9)
+        for i, text in enumerate([certificates, total])
+    ]
+    query = parse_query("How much has Korea invested in Hai Phong and how many projects?", 120, 4000)
+    found = reports(query, ranked, 0.5, {"a.txt": f"{certificates} {total}"})
+    assert [f.value for f in found[0].figures] == [1e10]

@@ -165,14 +165,18 @@ def reports(
     names = {c.english[0] for c in query.all_concepts}
     national = "Vietnam" in names and not re.search(r"h[aả]i\s*ph[oò]ng|haiphong|하이퐁", query.text, re.IGNORECASE)
     by_source: dict[str, Report] = {}
-    for ev in ranked:
-        if ev.similarity < min_similarity or ev.sentence.source in by_source:
-            continue
-        figures = tuple(
-            f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f)
-        )
-        if figures and _about(query, ev.sentence.text, documents.get(ev.sentence.source, "")):
-            by_source[ev.sentence.source] = Report(ev, figures)
+    # A sentence that names what is asked about wins over one whose document alone names it ("gần 1 tỷ
+    # USD" of a month's certificates, in an article that names Korea elsewhere).
+    for in_sentence in (True, False):
+        for ev in ranked:
+            if ev.similarity < min_similarity or ev.sentence.source in by_source:
+                continue
+            figures = tuple(
+                f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f)
+            )
+            scope = "" if in_sentence else documents.get(ev.sentence.source, "")
+            if figures and _about(query, ev.sentence.text, scope):
+                by_source[ev.sentence.source] = Report(ev, figures)
     found = sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
     # A question about a period ("in April 2024") leads with the report from that period.
     in_period = [r for r in found if r.date and r.date[:4] in query.years]
