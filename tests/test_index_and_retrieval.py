@@ -103,3 +103,13 @@ def test_uncommitted_records_are_invisible(tmp_path):
     # the ghost is the nearest record to its own words, yet a search never returns it
     hits = fresh.dense_search(fresh.embedder.queries([ghost.raw])[0], 5)
     assert len(hits) == 5 and all(not h.chunk_id.startswith("999_ghost") for h in hits)
+
+
+def test_a_quantity_question_sees_every_document_that_states_the_figure(assistant):
+    """The newest count of Korea's projects sits in a passage that ranks below the pool for this wording;
+    each document's best passage stating a project count joins the candidates."""
+    from hpassist.query import parse_query
+
+    query = parse_query("How many projects has the Republic of Korea registered in Hai Phong?", 120, 4000)
+    texts = [c.chunk.text for c in assistant.retriever.search(query).chunks]
+    assert any("320 dự án" in t for t in texts)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .conflicts import asked_units, local_figures
 from .index import Index
 from .query import Query
 from .schema import ScoredChunk
@@ -58,6 +59,8 @@ class Retriever:
             if following and following.id not in ordered:
                 ordered.append(following.id)
                 fused.setdefault(following.id, 0.0)
+        if query.asks_quantity and not dense_only:
+            ordered += _figure_chunks(query, ordered, fused, by_id, max(1, k // 2))
         chunks = [
             ScoredChunk(
                 chunk=by_id[c],
@@ -69,3 +72,20 @@ class Retriever:
             for c in ordered
         ]
         return Retrieval(query=query, vectors=vectors, chunks=chunks)
+
+
+def _figure_chunks(query: Query, ordered: list[str], fused: dict[str, float], by_id: dict, limit: int) -> list[str]:
+    """For a quantity question, the best candidate chunk of each document that states a figure of the kind
+    asked, where the pool has none from that document: the newest report of a changing figure may sit in
+    a document whose best passage ranks below the pool."""
+    units = asked_units(query)
+    states = lambda chunk_id: any(f.unit in units for f in local_figures(by_id[chunk_id].text))  # noqa: E731
+    covered = {by_id[c].source for c in ordered if states(c)}
+    extra: list[str] = []
+    for chunk_id in sorted(fused, key=fused.get, reverse=True):
+        if len(extra) >= limit or not units:
+            break
+        if chunk_id in by_id and chunk_id not in ordered and by_id[chunk_id].source not in covered and states(chunk_id):
+            extra.append(chunk_id)
+            covered.add(by_id[chunk_id].source)
+    return extra
