@@ -5,8 +5,9 @@ Two checks, both calibrated on the evaluation set (evals/facts.yaml):
    as "tax" or "Đà Nẵng", or a capitalised name) is refused outright.
 2. Support: the best relevant sentences (close to the question and sharing at least a third of its
    topical concepts) must together name every entity the question names and, for "how much / how
-   many" questions, state a figure; a question that asks for a kind of figure (a price, a rate, an
-   area: data/asked_figures.tsv) needs one in a fitting unit (units.tsv).
+   many" questions, state a figure, in one sentence about an entity the question names when it names
+   one (in the sentence or its document's opening); a question that asks for a kind of figure (a price,
+   a rate, an area: data/asked_figures.tsv) needs one in a fitting unit (units.tsv).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from .index import Index
 from .query import Concept, Query, lower_text, vocabulary
 from .schema import Evidence
 from .settings import Settings
-from .text import figures, fold
+from .text import dates, figures, fold
 
 _FIGURE = re.compile(r"\d")
+_OPENING = 400  # characters of a document (its title and first sentences) that say what it is about
 
 
 @dataclass
@@ -119,12 +121,33 @@ class RefusalGate:
             return GateDecision(False, [], "no relevant sentence states a figure")
         if query.asks_units and not any(_states_unit(ev.sentence.text, query.asks_units) for ev in top):
             return GateDecision(False, [], f"no relevant sentence states a figure in {' / '.join(query.asks_units)}")
+        # A figure of what the question names, not a neighbour's: "and Japan?" after Korea's total needs a
+        # close sentence that states a figure about Japan, not Korea's figure beside a list naming Japan.
+        named = [c for c in query.concepts if c.entity]
+        # (The document's opening counts: "the report on the Chungbuk delegation" names it, not each sentence.)
+        documents = self.lexicon.index.document_texts() if named else {}
+        about = [
+            ev
+            for ev in ranked
+            if ev.similarity >= self.settings.min_similarity
+            and _FIGURE.search(_without_dates(ev.sentence.text))
+            and any(c.found_in(f"{documents.get(ev.sentence.source, '')[:_OPENING]}\n{_in_context(ev)}") for c in named)
+        ]
+        if query.asks_quantity and named and not about:
+            return GateDecision(False, [], f"no relevant sentence states a figure about {', '.join(c.english[0] for c in named)}")
         joined = " ".join(_in_context(ev) for ev in top)
         unnamed = [c.english[0] for c in query.concepts if c.entity and not c.found_in(joined)]
         unnamed += [n for n in _strict_names(query) if not _has_name(fold(joined), n)]
         if unnamed:
             return GateDecision(False, [], f"the relevant sentences do not name {', '.join(unnamed)}")
         return GateDecision(True, relevant, f"{len(relevant)} relevant sentence(s)")
+
+
+def _without_dates(text: str) -> str:
+    """The text with its dates and years blanked: "Ngày 23/4/2024" states no figure."""
+    for written, at in reversed(dates(text)):
+        text = text[:at] + " " * len(written) + text[at + len(written) :]
+    return text
 
 
 def _states_unit(text: str, units: tuple[str, ...]) -> bool:
