@@ -15,8 +15,9 @@ from .generation import GenerationError, Generator
 from .language import detect_language
 from .llm import ModelUnavailable
 from .prompts import template
-from .query import Query, QuestionError, parse_query
+from .query import EVERYWHERE, Query, QuestionError, asked_name, parse_query
 from .settings import Settings
+from .text import fold
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]
@@ -33,15 +34,41 @@ _ANAPHORA = re.compile(
 )
 
 
+# Words by which a question asks something of its own ("how many", "when", "gì", "어떤"); the cues
+# "what about", "thì sao" ask the earlier question again about something else, so they are removed first.
+_ASKING = re.compile(
+    r"\b(what|which|who|whom|whose|when|where|why|how|gi|nao|ai|dau|bao nhieu|bao gio|khi nao|tai sao|vi sao)\b"
+    r"|무엇|뭐|어떤|어느|누구|누가|언제|어디|얼마|몇|왜|어떻게"
+)
+_AGAIN = re.compile(r"\b(what about|how about|what of|thi sao)\b|는요|은요|요\?")
+
+
+def asks_own(query: Query) -> bool:
+    """Whether the question asks something of its own ("and their total area?", "그럼 어떤 분야에…?"),
+    not only the earlier question again about something else ("and Japan?", "còn năm 2024 thì sao?")."""
+    kind = query.asks_quantity or query.asks_units or query.asks_date
+    return bool(kind or _ASKING.search(_AGAIN.sub(" ", fold(query.text))))
+
+
+def _kind(query: Query) -> tuple:
+    """What a question asks for: a quantity (in which units), a date, a name (of which kind)."""
+    name = asked_name(query.text)
+    return query.asks_quantity, query.asks_units, query.asks_date, name[0] if name else None
+
+
 def is_follow_up(query: Query, history: History | None) -> bool:
     """After earlier turns, a question leans on them when it cannot stand alone: it opens with a cue
-    ("and…", "còn…", "그럼…"), points back ("that growth", "dự án đó"), or names no subject of its own
-    (no country, place, organisation or person: "how many projects?"). Being short is not enough:
+    ("and…", "còn…", "그럼…") without both naming a subject and asking something of its own ("그럼 한국
+    투자는 어떤 분야에…?" stands alone), points back ("that growth", "dự án đó"), or names no subject of its
+    own (no country, place, organisation or person: "how many projects?"). Being short is not enough:
     "Hải Phòng có bao nhiêu khu công nghiệp?" names its subject and stands alone."""
     if not history:
         return False
-    if _CUE.search(query.text) or _ANAPHORA.search(query.text):
+    if _ANAPHORA.search(query.text):
         return True
+    own_subject = query.names or [e for e in query.entities if e not in EVERYWHERE]
+    if _CUE.search(query.text):  # "and …" leans on the earlier turn unless it names and asks its own
+        return not (own_subject and asks_own(query))
     return not query.names and not query.entities
 
 
@@ -79,7 +106,8 @@ class Condenser:
                 for term in sorted(concept.terms, key=len, reverse=True):
                     previous = re.sub(_term_pattern(term), surface, previous, flags=re.IGNORECASE)
         merged = self._parse(f"{previous} {query.text}")
-        return Query(**{**merged.__dict__, "language": query.language})
+        own = _own_kind(query) if asks_own(query) else {}
+        return Query(**{**merged.__dict__, **own, "language": query.language})
 
     def anchor(self, history: History) -> str | None:
         """What a follow-up leans on: the latest earlier question that stands alone, with the follow-ups
@@ -127,7 +155,23 @@ class Condenser:
         kept = {c.english[0] for c in rewrite.all_concepts}
         dropped = not any(c in rewrite.all_concepts for c in old)
         too_long = len(rewrite.text) > 2 * (len(follow_up.text) + len(previous.text))
-        return detect_language(rewrite.text) == follow_up.language and needed <= kept and dropped and not too_long
+        # It asks what the follow-up asks ("when was that?" stays a "when" question), and is not the
+        # earlier question again.
+        same_ask = _kind(rewrite) == _kind(follow_up if asks_own(follow_up) else previous)
+        repeated = fold(rewrite.text) == fold(previous.text)
+        return (
+            detect_language(rewrite.text) == follow_up.language
+            and needed <= kept
+            and dropped
+            and not too_long
+            and same_ask
+            and not repeated
+        )
+
+
+def _own_kind(query: Query) -> dict:
+    """The fields of a follow-up that say what it asks, which the question searched for keeps."""
+    return {"asks_quantity": query.asks_quantity, "asks_units": query.asks_units, "asks_date": query.asks_date}
 
 
 def _term_pattern(term: str) -> str:
