@@ -1,5 +1,6 @@
 """Pipeline plumbing with a scripted chat model (the real model is exercised in test_end_to_end.py)."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -178,6 +179,8 @@ def test_bad_input_gets_a_polite_message(make, bad):
         ("Hải Phòng có bao nhiêu khu công nghiệp?", False),  # short, but names what it asks about
         ("What is the minimum wage in Hai Phong?", False),
         ("하이퐁의 2025년 GRDP 성장률은 얼마입니까?", False),  # a language switch alone is no follow-up
+        ("그럼 충북자유경제구역의 책임자는 누구입니까?", False),  # a cue, but its own subject and question
+        ("And Japan?", True),
     ],
 )
 def test_a_follow_up_is_a_question_that_cannot_stand_alone(question, follow_up):
@@ -209,6 +212,30 @@ def test_a_follow_up_that_moves_to_another_entity_drops_the_earlier_one(settings
     assert "Hàn Quốc" not in search.text and search.text.startswith("Nhật Bản đã đầu tư")
 
 
+def test_a_rewrite_that_drops_what_the_follow_up_asks_is_not_searched(make):
+    """"when was that?" rewritten into the earlier question (no "when" left) is not what was asked."""
+    history = [("Who is the chairman of KOCHAM Hai Phong?", "…")]
+    assistant = make(_scripted("Who is the chairman of KOCHAM Hai Phong?", "It was on May 20."))
+    _, answer = _run(assistant, "when was that?", history)
+    assert answer.search_query == "Who is the chairman of KOCHAM Hai Phong? when was that?"
+
+
+def test_a_joined_follow_up_asks_what_it_asks_itself(settings):
+    """The searched question keeps the follow-up's own kind: an area after a rate, a field after a total."""
+    from hpassist.condense import Condenser
+    from hpassist.query import parse_query
+
+    condenser = Condenser(settings, None)
+    rate = [("Tỷ lệ lấp đầy các khu công nghiệp ở Hải Phòng là bao nhiêu?", "…")]
+    search = condenser.standalone(parse_query("and their total area?", 120, 4000), rate)
+    assert search.asks_units == ("ha", "m2", "km2")
+    total = [("What is South Korea's total registered investment in Hai Phong?", "…")]
+    search = condenser.standalone(parse_query("그럼 한국 투자는 주로 어떤 분야에 집중되어 있나요?", 120, 4000), total)
+    assert not search.asks_quantity
+    search = condenser.standalone(parse_query("Còn số dự án thì sao?", 120, 4000), total)
+    assert search.asks_quantity  # "what about …" asks the earlier question again
+
+
 def test_the_web_chat_topic_switch_is_searched_on_its_own(make):
     """Issue 14's session: a new short question that names only Hải Phòng is not glued to the one before."""
     assistant = make(_scripted("Hải Phòng có 14 khu công nghiệp."))
@@ -231,3 +258,16 @@ def test_every_citation_is_marked_in_the_answer(make, question: str, reply: str)
     assert answer.citations
     for citation in answer.citations:
         assert f"[{citation.index}]" in answer.text, (citation.index, answer.text)
+
+
+def test_a_name_only_a_quote_gives_is_stated_in_the_reader_language(make):
+    """Issue 14: "who / which company" answered only by a Vietnamese quote also names the answer outside it."""
+    _, answer = _run(make(_scripted("I do not know.")), "Which company signed a memorandum of understanding with the Hai Phong Economic Zone Authority in April 2024?")
+    visible = re.sub(r"“[^”]*”", "", answer.text)
+    assert "The source names:" in visible and "Ecovance" in visible, answer.text
+
+
+def test_an_entity_named_beside_another_figure_is_no_figure_about_it(make):
+    """"How much has Japan invested" is refused when only Korea's sentences state figures (issue 14)."""
+    _, answer = _run(make(_scripted("Japan invested US$15.4 billion.")), "How much has Japan invested in Hai Phong?")
+    assert answer.refused, answer.text
