@@ -7,7 +7,7 @@ import pytest
 
 from hpassist.evaluation import TURN_PASS_THRESHOLD, ConversationReport, meets
 
-# Measured 2026-12-02 (issue 14 still open): turn pass rate 0.766, follow-up detection 0.963.
+# Measured 2026-12-02 evening (issue 14 still open): turn pass rate 0.813, follow-up detection 0.935.
 _OPEN = pytest.mark.xfail(strict=True, reason="issue 14 open: measured below the target, see evals/conversations.md")
 
 
