@@ -167,15 +167,17 @@ def reports(
     by_source: dict[str, Report] = {}
     # A sentence that names what is asked about wins over one whose document alone names it ("gần 1 tỷ
     # USD" of a month's certificates, in an article that names Korea elsewhere).
+    stating = [
+        (ev, figures)
+        for ev in ranked
+        if ev.similarity >= min_similarity
+        for figures in [tuple(f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f))]
+        if figures
+    ]
     for in_sentence in (True, False):
-        for ev in ranked:
-            if ev.similarity < min_similarity or ev.sentence.source in by_source:
-                continue
-            figures = tuple(
-                f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f)
-            )
+        for ev, figures in stating:
             scope = "" if in_sentence else documents.get(ev.sentence.source, "")
-            if figures and _about(query, ev.sentence.text, scope):
+            if ev.sentence.source not in by_source and _about(query, ev.sentence.text, scope):
                 by_source[ev.sentence.source] = Report(ev, figures)
     found = sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
     # A question about a period ("in April 2024") leads with the report from that period.

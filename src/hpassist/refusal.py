@@ -85,6 +85,7 @@ class RefusalGate:
 
     def __init__(self, settings: Settings, index: Index) -> None:
         self.settings = settings
+        self.index = index
         self.lexicon = Lexicon(index)
 
     def unknown(self, query: Query) -> list[str]:
@@ -125,7 +126,7 @@ class RefusalGate:
         # close sentence that states a figure about Japan, not Korea's figure beside a list naming Japan.
         named = [c for c in query.concepts if c.entity]
         # (The document's opening counts: "the report on the Chungbuk delegation" names it, not each sentence.)
-        documents = self.lexicon.index.document_texts() if named else {}
+        documents = self.index.document_texts() if named else {}
         about = [
             ev
             for ev in ranked

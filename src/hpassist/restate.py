@@ -99,35 +99,28 @@ def named(sentence: str, query: Query) -> tuple[list[str], bool]:
 
 def _title_spans(sentence: str) -> list[tuple[int, int]]:
     """Where a word that introduces a person's name ("ông", "Mr") occurs in `sentence`."""
-    folded = fold(sentence)
-    if len(folded) != len(sentence):
-        return []
     pattern = r"(?<!\w)(?:" + "|".join(re.escape(t) for t in person_titles()) + r")\.?(?!\w)"
-    return [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
+    return _spans(pattern, sentence)
 
 
 def _noun_spans(sentence: str, asked: str) -> list[tuple[int, int]]:
     """Where the noun of the asking words ("công ty" of "công ty nào") occurs in `sentence`."""
     noun = [w for w in words(asked) if w not in stopwords()]
-    if not noun or len(fold(sentence)) != len(sentence):
-        return []
-    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in noun) + r"(?!\w)"
-    return [(m.start(), m.end()) for m in re.finditer(pattern, fold(sentence))]
+    return _spans(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in noun) + r"(?!\w)", sentence) if noun else []
 
 
 def anchor_spans(sentence: str, query: Query) -> list[tuple[int, int]]:
-    """Where the question's own words occur in `sentence`."""
-    return [span for _, span in _occurrences(sentence, query)]
+    """Where the question's own words (its key words, its glossary concepts) occur in `sentence`."""
+    terms = {*query.key_terms, *(fold(t) for c in query.all_concepts for t in c.terms)}
+    return [span for term in terms for span in _spans(rf"(?<!\w){re.escape(term)}(?!\w)", sentence)]
 
 
-def _occurrences(sentence: str, query: Query) -> list[tuple[str, tuple[int, int]]]:
+def _spans(pattern: str, sentence: str) -> list[tuple[int, int]]:
+    """Where `pattern` matches the folded sentence; [] when folding moved its characters (offsets differ)."""
     folded = fold(sentence)
     if len(folded) != len(sentence):
         return []
-    terms = {*query.key_terms, *(fold(t) for c in query.all_concepts for t in c.terms)}
-    return [
-        (term, (m.start(), m.end())) for term in terms for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", folded)
-    ]
+    return [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
 
 
 def _gap(span: tuple[str, int, int], anchor: tuple[int, int]) -> int:
@@ -136,9 +129,9 @@ def _gap(span: tuple[str, int, int], anchor: tuple[int, int]) -> int:
 
 
 def _trimmed(name: str, given: set[str]) -> str:
-    """The name without titles and company forms around it and the question's own words before it ("KKT
-    Đình Vũ" -> "Đình Vũ" when the question names the economic zone, "TNHH Ecovance" -> "Ecovance"); '' when nothing
-    else is left or it is a single word that is no name ('Trung' of 'Trung tâm', a unit, a short word)."""
+    """The name without titles and company forms around it and the question's own words before it
+    ("KKT Đình Vũ" -> "Đình Vũ" when the question names the economic zone, "TNHH Ecovance" -> "Ecovance");
+    '' when nothing else is left or it is a single word that is no name ('Trung' of 'Trung tâm', a unit)."""
 
     def bare(word: str) -> bool:
         return fold(word).strip(".") in not_names()
