@@ -143,6 +143,13 @@ def test_a_future_date_line_is_not_a_publication_date():
         "Kinh tế > Địa phương",
         "Thứ Sáu, 05/01/2024 - 09:15 GMT+7",
         "07/01/2025, 06:00",
+        "Copyright © 2024 Provincial News Agency. All rights reserved.",
+        "Bản quyền thuộc Báo điện tử tỉnh. Ghi rõ nguồn khi phát hành lại thông tin.",
+        "저작권자 © 경제신문 무단전재 및 재배포 금지",
+        "[Photo] Assembly lines at an electronics plant in the park",
+        "[사진] 박닌성 산업단지 전경과 진입로",
+        "Phóng viên Minh Anh | 22/09/2024 19:37",
+        "Printer-friendly version | Share | Email",
     ],
 )
 def test_non_content_lines_are_dropped(line):

@@ -75,6 +75,12 @@ _MENU = re.compile(
     rf"^\s*{_MENU_ITEM}(?:\s*[|>»·]\s*{_MENU_ITEM}){{2,}}\s*$|^\s*{_MENU_ITEM}(?:\s*[>»]\s*{_MENU_ITEM})+\s*$"
 )
 _TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b")
+# Credits and copyright lines wherever the sign stands ("Copyright © VNA", "저작권자 © 무단전재 금지").
+_CREDIT = re.compile(r"©|\b(all rights reserved|bản quyền thuộc|ghi rõ nguồn|reproduction without permission)\b|저작권자", re.IGNORECASE)
+_CREDIT_WORDS = 30  # a longer line with © is prose that mentions one
+# Bracketed labels of pictures and charts: "[Photo] Assembly line at …", "[Chart] Average rent …", "[사진]".
+_MEDIA_LABEL = re.compile(r"^\s*\[(photo|photos|image|chart|graphic|infographic|video|map|ảnh|biểu đồ|đồ họa|사진|그래픽|표|차트)\]", re.IGNORECASE)
+_SHORT_LINE = 8  # words: a short line with a time of day is a byline; a short one with "|" is a menu
 # A news agency's place and desk before the first sentence: "[하노이=경제부]", "[Seoul=Yonhap]".
 _DESK_PREFIX = re.compile(r"^\s*\[[^\]=]{1,30}=[^\]]{1,40}\]\s*")
 _MIN_WORDS = 4  # shorter lines without sentence punctuation are navigation, unless they are the title
@@ -99,8 +105,13 @@ def _lines(raw: str) -> list[_Line]:
 
 
 def _is_prose(text: str) -> bool:
+    count = len(text.split())
+    short = count <= _SHORT_LINE
     return (
-        len(text.split()) >= _MIN_WORDS
+        count >= _MIN_WORDS
+        and not (_CREDIT.search(text) and count <= _CREDIT_WORDS)
+        and not _MEDIA_LABEL.match(text)
+        and not (short and (_TIME_OF_DAY.search(text) or "|" in text))
         and not _JUNK_LINE.match(text)
         and not _MENU.match(text)
         and not _CAPTION.search(text)
