@@ -1,0 +1,108 @@
+"""The period a figure is reported for: its year, the span of months it covers, and whether it is a
+running total ("cumulative", "còn hiệu lực", "누적") rather than the flow of one period.
+
+"FDI in the first two months of 2022" is a different measure from "cumulative FDI as of end-March 2023"
+and from "FDI in 2024 as a whole", though all three are US dollars of the same province. A question that
+names a period is answered from sentences of that period; the calendar words live in data/periods.tsv.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TypeVar
+
+from .text import years
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a text says about the time its figure covers; None where it says nothing."""
+
+    years: tuple[str, ...] = ()
+    months: int | None = None  # span from January ("first 8 months" = 8, Q1 = 3, a whole year = 12)
+    stock: bool = False  # a running total, not the flow of one period
+
+
+@dataclass(frozen=True)
+class _Rules:
+    spans: tuple[tuple[str, str, re.Pattern[str]], ...]  # (kind, value, pattern): "span"/"asof", "6"/"n"/"month"
+    stock: re.Pattern[str]
+    numbers: dict[str, int]
+    months: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    spans, stock, numbers, months = [], [], {}, {}
+    text = resources.files("hpassist").joinpath("data/periods.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, value, pattern = line.split("\t")
+        if kind in ("span", "asof"):
+            spans.append((kind, value, re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)))
+        elif kind == "stock":
+            stock.append(pattern)
+        else:
+            table = numbers if kind == "number" else months
+            table.update((word, int(value)) for word in pattern.split("|"))
+    return _Rules(tuple(spans), re.compile(rf"(?<!\w)(?:{'|'.join(stock)})(?!\w)", re.IGNORECASE), numbers, months)
+
+
+def _number(word: str, table: dict[str, int]) -> int | None:
+    word = word.strip().lower()
+    if word.isdigit():
+        return int(word) if 1 <= int(word) <= 12 else None
+    return table.get(word)
+
+
+def period_of(text: str, year_default: str | None = None) -> Period:
+    """The period `text` speaks of; a text that names no year takes `year_default` (its source's year)."""
+    rules = _rules()
+    months, as_of = None, False
+    for kind, value, pattern in rules.spans:
+        m = pattern.search(text)
+        if not m:
+            continue
+        as_of = kind == "asof"  # "by the end of August 2023": what had accumulated by then
+        if value == "n":
+            months = _number(m.group("n"), rules.numbers)
+        elif value == "month":
+            months = _number(m.group("month"), rules.months) or _number(m.group("month").split()[-1], rules.months)
+        else:
+            months = int(value)
+        if months:
+            break
+    named = tuple(years(text)) or ((year_default,) if year_default else ())
+    return Period(named, months, (as_of and bool(months)) or bool(rules.stock.search(text)))
+
+
+def fitting(asked: Period, candidates: list[T], period: Callable[[T], Period]) -> list[T]:
+    """The candidates whose period fits the asked one, each test applied only when some candidate passes
+    it (so a corpus that reports a measure only one way still answers): a running total for a question
+    about one, a flow for a question about a span; the year asked; the span asked (or none stated), and
+    for a year without a span, a whole year before a part of it. `period` gives a candidate's Period."""
+    kept = list(candidates)
+
+    def narrow(test: Callable[[Period], bool]) -> None:
+        nonlocal kept
+        passing = [c for c in kept if test(period(c))]
+        if passing:
+            kept = passing
+
+    if asked.stock:
+        narrow(lambda p: p.stock)
+    elif asked.months:
+        narrow(lambda p: not p.stock)
+    if asked.years:
+        narrow(lambda p: bool(set(p.years) & set(asked.years)))
+        wanted = asked.months or 12
+        narrow(lambda p: p.months == wanted)
+        narrow(lambda p: p.months in (None, wanted))
+    return kept

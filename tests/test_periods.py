@@ -1,0 +1,68 @@
+"""A figure's period (year, span of months, running total) is read from its words in three languages,
+and a question that names a period is answered from figures of that period."""
+
+import pytest
+
+from hpassist.periods import Period, fitting, period_of
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("How much FDI did the province attract in the first two months of 2022?", Period(("2022",), 2, False)),
+        ("Trong 6 tháng đầu năm 2024, tỉnh thu hút được bao nhiêu vốn FDI?", Period(("2024",), 6, False)),
+        ("Tám tháng đầu năm 2024, vốn FDI đạt 1 tỷ USD.", Period(("2024",), 8, False)),
+        ("2024년 상반기 FDI 유치액은 얼마였습니까?", Period(("2024",), 6, False)),
+        ("2025년 1~8월 FDI 유치액은?", Period(("2025",), 8, False)),
+        ("From January to August 2025, FDI reached US$2 billion.", Period(("2025",), 8, False)),
+        ("In the first quarter of 2023 the city drew US$565 million.", Period(("2023",), 3, False)),
+        ("How much did it register in 2024 as a whole?", Period(("2024",), 12, False)),
+        ("As of 20 October 2023, how many valid FDI projects were there?", Period(("2023",), 10, True)),
+        ("2023년 10월 20일 기준 누적 FDI 등록 자본은?", Period(("2023",), 10, True)),
+        ("Tính đến hết tháng 9/2024, có bao nhiêu dự án FDI còn hiệu lực?", Period(("2024",), 9, True)),
+        ("What is the total registered FDI capital so far?", Period((), None, True)),
+        ("GRDP năm 2024 tăng bao nhiêu phần trăm?", Period(("2024",), None, False)),
+        ("By the end of August 2023, how many FDI projects had the zones attracted?", Period(("2023",), 8, True)),
+        ("Trong 6 tháng đầu năm 2024 (tính đến ngày 20/6/2024), vốn FDI đạt", Period(("2024",), 6, False)),
+    ],
+)
+def test_periods_are_read_in_english_vietnamese_and_korean(text, expected):
+    assert period_of(text) == expected
+
+
+def test_a_sentence_without_a_year_takes_its_source_year():
+    assert period_of("In the first two months, FDI rose 7.6 times.", "2022").years == ("2022",)
+    assert period_of("In 2021 FDI rose.", "2022").years == ("2021",)
+
+
+def _fit(question: str, sentences: list[tuple[str, str]]) -> list[str]:
+    return [text for text, _ in fitting(period_of(question), sentences, lambda s: period_of(s[0], s[1]))]
+
+
+SENTENCES = [
+    ("In the first two months of 2022 the province drew over US$1.3 billion of FDI.", "2022"),
+    ("Cumulatively, 1,727 valid FDI projects hold about US$22.54 billion.", "2022"),
+    ("In the first half of 2024 FDI reached nearly US$2.58 billion.", "2024"),
+    ("In the first nine months of 2024 FDI reached US$4.5 billion.", "2024"),
+    ("In 2024 as a whole the province registered US$5.1 billion.", "2025"),
+]
+
+
+def test_a_span_question_gets_that_span_not_the_running_total_nor_other_years():
+    assert _fit("How much FDI in the first two months of 2022?", SENTENCES) == [SENTENCES[0][0]]
+    assert _fit("2024년 상반기 FDI 유치액은?", SENTENCES) == [SENTENCES[2][0]]
+
+
+def test_a_running_total_question_gets_running_totals():
+    assert _fit("What is the cumulative registered FDI so far?", SENTENCES) == [SENTENCES[1][0]]
+
+
+def test_a_year_question_prefers_the_whole_year_over_part_of_it():
+    assert _fit("How much FDI did the province register in 2024?", SENTENCES) == [SENTENCES[4][0]]
+
+
+def test_a_test_no_candidate_passes_is_skipped():
+    """A corpus that reports a measure only one way still answers; refusing a year no source covers is
+    the refusal gate's decision, so the same span of another year is the nearest measure."""
+    assert _fit("How much FDI in the first two months of 2019?", SENTENCES) == [SENTENCES[0][0]]
+    assert len(_fit("How much FDI is there?", SENTENCES)) == len(SENTENCES)
