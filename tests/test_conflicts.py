@@ -78,3 +78,26 @@ def test_a_sentence_that_names_the_entity_is_its_report_over_one_whose_document_
     query = parse_query("How much has Korea invested in Hai Phong and how many projects?", 120, 4000)
     found = reports(query, ranked, 0.5, {"a.txt": f"{certificates} {total}"})
     assert [f.value for f in found[0].figures] == [1e10]
+
+
+def test_a_vietnamese_figure_keeps_its_decimal_comma_before_three_digits():
+    """"21,145 tỷ USD" is 21.145 billion in Vietnamese, not 21 thousand billion."""
+    from hpassist.text import figures
+
+    (figure,) = [f for f in local_figures("1.284 dự án FDI với tổng vốn 21,145 tỷ USD") if f.unit == "usd"]
+    assert figure.value == 21.145e9 and figure.render("en") == "US$21.145 billion"
+    assert [f.value for f in figures("21,145 tỷ USD và 1.100 tỷ đồng")] == [21.145e9, 1.1e12]
+
+
+def test_a_report_gives_a_sentence_total_not_its_parts():
+    from hpassist.conflicts import _first_per_unit
+
+    parts = local_figures("The province licensed 510 projects, 394 projects new and 116 projects adjusted, worth US$11.2 billion.")
+    assert [f.written for f in _first_per_unit(parts)] == ["510 projects", "US$11.2 billion"]
+
+
+def test_korean_and_bare_dollar_figures_are_reports_and_the_country_is_not_the_province():
+    assert [f.render("en") for f in local_figures("3,363건의 FDI 사업이 진행 중이며 누적 등록 자본은 476억 달러를 넘는다")] == [
+        "3,363 projects", "more than US$47.6 billion"]
+    assert [f.render("en") for f in local_figures("total registered capital of nearly $31.3 billion")] == ["nearly US$31.3 billion"]
+    assert local_figures("Lũy kế đến 20/6, Việt Nam có 40.544 dự án với tổng vốn đăng ký 484,77 tỷ USD.") == ()

@@ -9,22 +9,26 @@ language ("more than US$15.4 billion", "154억 달러 이상") without changing 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .periods import fitting, period_of
 from .query import Query
 from .schema import Evidence, Trend, TrendPoint
-from .text import canonical_number
+from .text import canonical_number, fold, korean_value
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _NUMBER = r"(\d[\d.,]*)"
 _PATTERNS = (
-    ("usd", re.compile(_QUALIFIER + r"US\$\s?" + _NUMBER + r"\s*(billion|bn|million)", re.IGNORECASE)),
+    ("usd", re.compile(_QUALIFIER + r"(?:US)?\$\s?" + _NUMBER + r"\s*(billion|bn|million)", re.IGNORECASE)),
     ("usd", re.compile(_QUALIFIER + _NUMBER + r"\s*(tỷ|triệu)\s*(?:USD|đô la)", re.IGNORECASE)),
     ("usd", re.compile(_QUALIFIER + _NUMBER + r"\s*(billion|million)\s*(?:USD|US dollars|dollars)", re.IGNORECASE)),
     ("projects", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:dự án|projects)", re.IGNORECASE)),
+    ("projects", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:건|개\s*(?:의\s*)?(?:프로젝트|사업))")),
     ("countries", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:quốc gia|countries)", re.IGNORECASE)),
 )
+# Korean money: "약 476억 달러", "13억 달러 이상", "5억2500만 달러"; its qualifier may follow it.
+_KOREAN_USD = re.compile(r"(약\s*)?((?:\d[\d,.]*\s?[천백]?\s?[조억만]\s?)+\d*)\s*달러(\s*(?:이상|[을를]?\s*넘|가까이))?")
 # A share ("chiếm 14% cả nước") is relative to a total by nature, so it is read from the whole sentence.
 _PERCENT = re.compile(_QUALIFIER + _NUMBER + r"()\s*%")
 _SCALE = {"billion": 1e9, "bn": 1e9, "tỷ": 1e9, "million": 1e6, "triệu": 1e6, "": 1.0}
@@ -36,7 +40,10 @@ _QUALIFIERS = {
 QUALIFIER_KIND = {"hơn": "more", "trên": "more", "over": "more", "more than": "more", "gần": "nearly",
                    "nearly": "nearly", "almost": "nearly", "khoảng": "about", "about": "about", "around": "about"}
 # A clause about the whole country's total, not the city's.
-_NATIONAL = re.compile(r"(tại Việt Nam|in Vietnam|cả nước|nationwide|toàn quốc)", re.IGNORECASE)
+_NATIONAL = re.compile(
+    r"(tại Việt Nam|in Vietnam|cả nước|nationwide|toàn quốc|Việt Nam có|của Việt Nam|Vietnam has|Vietnam had|Vietnam's|베트남 전체|베트남에는)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,8 @@ def qualified(text: str, qualifier: str | None, language: str) -> str:
 
 
 def format_number(value: float, language: str) -> str:
-    """6,100.5 in English and Korean, 6.100,5 in Vietnamese; at most two decimals."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    """6,100.5 in English and Korean, 6.100,5 in Vietnamese; at most three decimals (21,145 tỷ)."""
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
     return text.replace(",", " ").replace(".", ",").replace(" ", ".") if language == "vi" else text
 
 
@@ -109,12 +116,17 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
         for unit, pattern in _PATTERNS:
             for m in pattern.finditer(clause.group(0)):
                 found.append((clause.start() + m.start(), _figure(unit, m)))
+        for m in _KOREAN_USD.finditer(clause.group(0)):
+            qualifier = "about" if m.group(1) else "more" if m.group(3) else None
+            figure = Figure("usd", float(f"{korean_value(m.group(2)):.9g}"), qualifier, m.group(0).strip())
+            found.append((clause.start() + m.start(), figure))
     return tuple(f for _, f in sorted(found, key=lambda p: p[0]))
 
 
 def _figure(unit: str, m: re.Match[str]) -> Figure:
     qualifier, number, scale = m.group(1), m.group(2), m.group(3)
-    value = float(f"{float(canonical_number(number.rstrip('.,'))) * _SCALE[scale.lower()]:.9g}")
+    vietnamese = scale.lower() in ("tỷ", "triệu")
+    value = float(f"{float(canonical_number(number.rstrip('.,'), vietnamese)) * _SCALE[scale.lower()]:.9g}")
     kind = QUALIFIER_KIND.get(qualifier.lower()) if qualifier else None
     return Figure(unit, value, kind, m.group(0).strip())
 
@@ -140,11 +152,14 @@ def asked_units(query: Query) -> set[str]:
 
 def _about(query: Query, sentence: str, document: str) -> bool:
     """The sentence shares one of the question's topics, and it or its document names every country,
-    company or organisation the question names (the city and the country are the scope, not the subject;
-    "the report on the Chungbuk delegation" names the document, not the sentence)."""
+    company, organisation or other name the question names (the city and the country are the scope, not
+    the subject; "the report on the Chungbuk delegation" names the document, not the sentence)."""
     entities = [c for c in query.all_concepts if c.entity and c.english[0] != "Vietnam"]
     topics = [c for c in query.all_concepts if not c.entity]
     named = all(c.found_in(sentence) or c.found_in(document) for c in entities)
+    # Names no glossary knows ("Amkor", "Goertek Vina") too: a figure of a text that never names them is another's.
+    where = f" {fold(sentence)} {fold(document)} "
+    named = named and all(re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", where) for n in query.names)
     return named and (not topics or any(c.found_in(sentence) for c in topics))
 
 
@@ -153,11 +168,20 @@ def _meaningful(figure: Figure) -> bool:
     return figure.unit == "usd" or figure.value >= 2
 
 
+def _first_per_unit(figures: Iterable[Figure]) -> tuple[Figure, ...]:
+    """A sentence's first figure of each unit: the total it states, not the parts it breaks it into
+    ("510 projects, of which 394 new and 116 adjusted")."""
+    first: dict[str, Figure] = {}
+    for figure in figures:
+        first.setdefault(figure.unit, figure)
+    return tuple(first.values())
+
+
 def reports(
     query: Query, ranked: list[Evidence], min_similarity: float, documents: dict[str, str]
 ) -> list[Report]:
-    """One report per source of the quantity asked about, newest first (only for quantity questions);
-    when the question names a year, the report from that year comes first. `documents` maps each
+    """One report per source of the quantity asked about, newest first (only for quantity questions),
+    from the sentences of the period the question names (periods.fitting). `documents` maps each
     source to its text."""
     units = asked_units(query) if query.asks_quantity else set()
     if not units:
@@ -171,18 +195,17 @@ def reports(
         (ev, figures)
         for ev in ranked
         if ev.similarity >= min_similarity
-        for figures in [tuple(f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f))]
+        for figures in [_first_per_unit(f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f))]
         if figures
     ]
+    # Only the period asked about: "in the first two months of 2022" is not the running total, nor 2023.
+    stating = fitting(period_of(query.text), stating, lambda c: period_of(c[0].sentence.text, (c[0].sentence.date or "")[:4] or None))
     for in_sentence in (True, False):
         for ev, figures in stating:
             scope = "" if in_sentence else documents.get(ev.sentence.source, "")
             if ev.sentence.source not in by_source and _about(query, ev.sentence.text, scope):
                 by_source[ev.sentence.source] = Report(ev, figures)
-    found = sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
-    # A question about a period ("in April 2024") leads with the report from that period.
-    in_period = [r for r in found if r.date and r.date[:4] in query.years]
-    return in_period[:1] + [r for r in found if r not in in_period[:1]]
+    return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
 
 
 def older_differing(found: list[Report]) -> list[Report]:

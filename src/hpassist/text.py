@@ -62,8 +62,13 @@ def numbers(text: str) -> list[str]:
     return [canonical_number(m) for m in _NUMBER.findall(text)]
 
 
-def canonical_number(raw: str) -> str:
-    """One spelling per value, whether written with a decimal comma, a decimal point or thousands separators."""
+def canonical_number(raw: str, decimal_comma: bool = False) -> str:
+    """One spelling per value, whether written with a decimal comma, a decimal point or thousands separators.
+    With `decimal_comma` (a Vietnamese figure: "21,145 tỷ USD") the comma is the decimal mark even before
+    three digits, and the point only groups thousands."""
+    if decimal_comma and "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+        return canonical_number(raw) if raw.count(".") == 1 and len(raw.split(".")[1]) != 3 else f"{float(raw):g}"
     parts = re.split(r"[.,]", raw)
     if len(parts) == 1:
         return raw.lstrip("0") or "0"
@@ -73,6 +78,8 @@ def canonical_number(raw: str) -> str:
     return f"{whole}.{parts[-1]}"
 
 
+# Scale words only Vietnamese writes: its figures put the decimal comma before them ("21,145 tỷ").
+_VI_SCALES = frozenset({"nghìn tỷ", "ngàn tỷ", "tỷ", "triệu", "nghìn", "ngàn"})
 _SCALES = {
     "nghìn tỷ": 1e12, "ngàn tỷ": 1e12, "nghin ty": 1e12, "trillion": 1e12, "tn": 1e12,
     "billion": 1e9, "bn": 1e9, "tỷ": 1e9, "ty": 1e9, "million": 1e6, "mn": 1e6, "triệu": 1e6, "trieu": 1e6,
@@ -102,7 +109,8 @@ class Figure:
     unit_text: str = field(default="", compare=False)  # the unit word after it as written ("KCN", "hectares")
 
 
-def _ko_value(text: str) -> float:
+def korean_value(text: str) -> float:
+    """A number written in Korean groups of 10^4: '34억7000만' -> 3.47e9."""
     total = 0.0
     for digits, small, big in _KO_PIECE.findall(text):
         total += float(canonical_number(digits)) * _KO_SMALL.get(small, 1.0) * _KO_UNITS.get(big, 1.0)
@@ -128,6 +136,24 @@ def _units() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 def is_scale(word: str) -> bool:
     """Whether a word only scales a number ('billion', 'tỷ', 'triệu'): no topic of its own."""
     return word.lower() in _SCALES or word in _KO_UNITS
+
+
+# Units that say how a figure is measured; a question that names one ("in dollars", "bằng USD") asks for it.
+_MEASURES = frozenset({"USD", "VND", "KRW", "JPY", "EUR", "CNY", "ha", "m2", "km2", "%", "pp", "TEU", "tonnes"})
+
+
+def named_measures(text: str) -> set[str]:
+    """The units of measure a text names in words of three letters or more ("dollars", "hectares", "USD");
+    not a unit that divides ("per square metre", "/m2", "mỗi ha") nor a capitalised name ("Yên Phong")."""
+    named = set()
+    for spelling, unit in (*_units()[0], *_units()[1]):
+        if unit not in _MEASURES or len(spelling) < 3:
+            continue
+        for m in re.finditer(rf"(?<!\w){re.escape(spelling)}(?!\w)", text, re.IGNORECASE):
+            dividing = re.search(r"(?:\bper|/|\bmỗi|\btrên)\s*$", text[: m.start()], re.IGNORECASE)
+            if not dividing and not m.group(0).istitle():
+                named.add(unit)
+    return named
 
 
 def is_unit(word: str) -> bool:
@@ -174,9 +200,10 @@ def figures(text: str) -> list[Figure]:
         if m.start() < consumed:
             continue
         if m.group("ko"):
-            value, end = _ko_value(m.group("ko")), m.end()
+            value, end = korean_value(m.group("ko")), m.end()
         else:
-            value = float(canonical_number(m.group("num"))) * _SCALES.get((m.group("scale") or "").lower(), 1.0)
+            scale = (m.group("scale") or "").lower()
+            value = float(canonical_number(m.group("num"), scale in _VI_SCALES)) * _SCALES.get(scale, 1.0)
             end = m.end()
         unit, unit_end = _unit_after(text, end)
         if unit is None and end < len(text) and text[end].isascii() and text[end].isalpha():
