@@ -24,6 +24,9 @@ def _decide(assistant, question):
         "Hàn Quốc đã đầu tư bao nhiêu vốn vào Đà Nẵng?",
         "Who won the 2022 World Cup?",
         "What will the weather be like in Hai Phong tomorrow?",
+        "What was Hai Phong's GRDP growth in 2019?",  # growth is reported, but not for that year
+        "Tỷ lệ lấp đầy của KKT Đình Vũ – Cát Hải là bao nhiêu?",  # the parks' rate is given, not this zone's
+        "How many workers does Kyocera employ in Hai Phong?",  # its capital is given, not its workforce
     ],
 )
 def test_unanswerable_questions_are_refused(assistant, question):
@@ -50,3 +53,9 @@ def test_answerable_questions_pass(assistant, question):
 
 def test_refusal_says_why_in_terms_of_the_corpus(assistant):
     assert "tax" in _decide(assistant, "What is the corporate income tax rate?").reason
+
+
+def test_a_question_whose_only_topic_is_the_place_is_about_its_own_words(assistant):
+    """"Will it rain in Hai Phong tomorrow?" names no glossary topic; no document mentions rain."""
+    decision = _decide(assistant, "Will it rain in Hai Phong tomorrow?")
+    assert not decision.answerable and "rain" in decision.reason

@@ -117,7 +117,11 @@ def test_figures_carry_their_units(text, expected):
         ("Thuế suất thuế giá trị gia tăng là bao nhiêu?", "%"),  # 'giá trị' (value) is no price
         ("Có bao nhiêu quốc gia đầu tư vào tỉnh?", ""),  # 'quốc gia' is not 'giá'
         ("Huyện Lương Tài có bao nhiêu khu công nghiệp và tổng diện tích bao nhiêu?", "ha"),  # a place, no wage
-        ("How many workers does the plant employ?", ""),  # counts of people: left to the ranking
+        ("How many workers does the plant employ?", "people"),  # a count of people needs one
+        ("근로자는 몇 명입니까?", "people"),
+        ("What is done for workers?", ""),  # no figure asked
+        ("Hàn Quốc có bao nhiêu dự án tại tỉnh?", "projects"),
+        ("How much did the company invest in its project?", ""),  # money, not a count of projects
         ("What is the city doing to make land cheaper?", ""),  # no figure asked
     ],
 )

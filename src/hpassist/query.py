@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .language import SUPPORTED, detect_language
-from .text import fold, words, years
+from .text import fold, named_measures, words, years
 from .tokens import count_tokens, truncate_tokens
 
 _QUANTITY = re.compile(
@@ -85,6 +85,7 @@ class Query:
     asks_current: bool = False  # "currently", "latest", "hiện nay", "현재"
     asks_units: tuple[str, ...] = ()  # units a figure must have to answer it (a price: a currency), data/asked_figures.tsv
     years: tuple[str, ...] = ()  # years the question names ("in 2024", "4/2024"): it asks about that time
+    asks_name: tuple[str, str] | None = None  # how it asks for a name ("person", "who"), see asked_name
     truncated: bool = False
 
 
@@ -115,6 +116,13 @@ def stopwords() -> frozenset[str]:
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
+def _spelling_pattern(term: str) -> str:
+    """A data file's question words as a pattern: whole words (Korean as a substring); "A … B" is A, up
+    to two words, then B ("how many … projects")."""
+    body = r"(?:\s+\S+){0,2}\s+".join(re.escape(part.strip()) for part in term.split("…"))
+    return body if _HANGUL.search(term) else rf"(?<!\w){body}(?!\w)"
+
+
 @lru_cache(maxsize=1)
 def _asked_figures() -> tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...]:
     """(units, asks by itself, pattern of the question words) per line of data/asked_figures.tsv."""
@@ -124,17 +132,20 @@ def _asked_figures() -> tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...
         if not line.strip() or line.startswith("#"):
             continue
         _kind, units, alone, spellings = line.split("\t")
-        terms = [w.strip().lower() for w in spellings.split("|") if w.strip()]
-        alternatives = [re.escape(w) if _HANGUL.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)" for w in terms]
+        alternatives = [_spelling_pattern(w) for w in filter(None, (w.strip().lower() for w in spellings.split("|")))]
         kinds.append((tuple(u.strip() for u in units.split(",")), alone == "yes", re.compile("|".join(alternatives))))
     return tuple(kinds)
 
 
 def asked_units(text: str, asks_quantity: bool) -> tuple[str, ...]:
     """The units that can answer the question: a currency for a price or wage, percent for a rate or share,
-    hectares for an area in a "how much / how many" question; () when any figure will do."""
+    hectares for an area in a "how much / how many" question; () when any figure will do. Units the
+    question names itself overrule a vaguer word: "how big is the stock, in dollars" asks for no area."""
     lowered = unicodedata.normalize("NFC", text.lower())
+    named = named_measures(text)
     for units, alone, pattern in _asked_figures():
+        if named and not named & set(units):
+            continue
         if (alone or asks_quantity) and pattern.search(lowered):
             return units
     return ()
@@ -142,17 +153,14 @@ def asked_units(text: str, asks_quantity: bool) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _name_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(kind, pattern) per line of data/asked_names.tsv; "A … B" there is A, up to two words, then B."""
+    """(kind, pattern) per line of data/asked_names.tsv (spellings as in `_spelling_pattern`)."""
     text = resources.files("hpassist").joinpath("data/asked_names.tsv").read_text(encoding="utf-8")
     kinds = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         kind, spellings = line.split("\t")
-        alternatives = []
-        for term in filter(None, (w.strip().lower() for w in spellings.split("|"))):
-            body = r"(?:\s+\S+){0,2}\s+".join(re.escape(part.strip()) for part in term.split("…"))
-            alternatives.append(body if _HANGUL.search(term) else rf"(?<!\w){body}(?!\w)")
+        alternatives = [_spelling_pattern(w) for w in filter(None, (w.strip().lower() for w in spellings.split("|")))]
         kinds.append((kind, re.compile("|".join(alternatives))))
     return tuple(kinds)
 
@@ -208,7 +216,8 @@ _EVIDENCE_TOKEN = re.compile(r"[^\W_][\w'’&-]*|[.?!:;,()–—]|(?<=\s)-(?=\s)
 def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False) -> list[tuple[str, int, int]]:
     """(name, start, end) of the quoted titles and runs of capitalised words in `text` that no glossary
     concept covers, in order. A sentence's first word is capitalised by grammar, not because it is a name:
-    it is skipped. In `evidence` (a source sentence, not a question) glossary terms stay inside a run
+    it is skipped; a capitalised common word continues a run ("Thuận Thành III": "thành" alone is a
+    common word). In `evidence` (a source sentence, not a question) glossary terms stay inside a run
     ("Hai Phong Economic Zone Authority"), any capitalised word continues one ("Đình Vũ – Cát Hải"), and
     one opens before another capitalised word ("Seog Myeong Gug, …", "Hai Phong …")."""
     spans = [(m.group(1).strip(), m.start(1), m.end(1)) for m in _QUOTED.finditer(text)]
@@ -233,7 +242,7 @@ def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False)
             joins = bool(run) or (capital(i + 1) if opens else follows)
         else:
             joins = False
-        if upper and (joins or (not opens and fold(word) not in stopwords())):
+        if upper and (joins or (not opens and (bool(run) or fold(word) not in stopwords()))):
             run.append(token)
         elif run:
             spans.append((text[run[0].start() : run[-1].end()], run[0].start(), run[-1].end()))
@@ -304,5 +313,6 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         asks_current=bool(_NOW.search(fold(text))),
         asks_units=asked_units(text, bool(_QUANTITY.search(fold(text)))),
         years=tuple(years(text)),
+        asks_name=asked_name(text),
         truncated=truncated,
     )
