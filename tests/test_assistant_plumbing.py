@@ -181,6 +181,8 @@ def test_bad_input_gets_a_polite_message(make, bad):
         ("하이퐁의 2025년 GRDP 성장률은 얼마입니까?", False),  # a language switch alone is no follow-up
         ("그럼 충북자유경제구역의 책임자는 누구입니까?", False),  # a cue, but its own subject and question
         ("And Japan?", True),
+        ("일본은요?", True),  # asks the earlier question again about Japan
+        ("what about Taiwanese investors?", True),
     ],
 )
 def test_a_follow_up_is_a_question_that_cannot_stand_alone(question, follow_up):
@@ -236,6 +238,36 @@ def test_a_joined_follow_up_asks_what_it_asks_itself(settings):
     assert search.asks_quantity  # "what about …" asks the earlier question again
 
 
+def test_a_follow_up_naming_a_year_asks_about_that_year(settings):
+    from hpassist.condense import Condenser
+    from hpassist.query import parse_query
+
+    condenser = Condenser(settings, None)
+    growth = [("Tăng trưởng GRDP của Hải Phòng năm 2025 đạt bao nhiêu?", "…")]
+    search = condenser.standalone(parse_query("Còn năm 2024?", 120, 4000), growth)
+    assert search.years == ("2024",) and "2025" not in search.text
+
+
+def test_a_follow_up_with_its_own_topic_after_a_refusal_stands_alone(settings):
+    """The refused topic has nothing to offer: "그럼 산업단지 입주율은요?" after a refused population question."""
+    from hpassist.condense import Condenser
+    from hpassist.prompts import messages
+    from hpassist.query import parse_query
+
+    condenser = Condenser(settings, None)
+    refused = [("하이퐁의 인구는 얼마입니까?", messages(settings.prompts_dir, "ko")["refusal"] + " …")]
+    question = parse_query("그럼 산업단지 입주율은요?", 120, 4000)
+    assert condenser.standalone(question, refused).text == question.text
+    answered = [("하이퐁의 인구는 얼마입니까?", "…")]
+    assert condenser.standalone(question, answered).text != question.text
+    # More of the refused question is not a topic of its own: Japan's projects, the city's area.
+    japan = [("How much has Japan invested in Hai Phong?", messages(settings.prompts_dir, "en")["refusal"])]
+    projects = parse_query("and how many projects?", 120, 4000)
+    assert "Japan" in condenser.standalone(projects, japan).text
+    area = parse_query("Còn diện tích thành phố thì sao?", 120, 4000)
+    assert "population" in condenser.standalone(area, [("What is the population of Hai Phong?", messages(settings.prompts_dir, "en")["refusal"])]).text
+
+
 def test_the_web_chat_topic_switch_is_searched_on_its_own(make):
     """Issue 14's session: a new short question that names only Hải Phòng is not glued to the one before."""
     assistant = make(_scripted("Hải Phòng có 14 khu công nghiệp."))
@@ -271,3 +303,15 @@ def test_an_entity_named_beside_another_figure_is_no_figure_about_it(make):
     """"How much has Japan invested" is refused when only Korea's sentences state figures (issue 14)."""
     _, answer = _run(make(_scripted("Japan invested US$15.4 billion.")), "How much has Japan invested in Hai Phong?")
     assert answer.refused, answer.text
+
+
+def test_a_follow_up_asking_its_own_thing_does_not_inherit_the_earlier_who(settings):
+    """"At what event did he speak?" after "Who is the chairman…?" asks for an event, not a person's name."""
+    from hpassist.condense import Condenser
+    from hpassist.query import parse_query
+
+    history = [("Who is the chairman of the Korean Chamber of Commerce in Hai Phong?", "Mr Seog Myeong Gug [1].")]
+    search = Condenser(settings, None).standalone(parse_query("At what event did he speak?", 120, 4000), history)
+    assert "chairman" in search.text and search.asks_name is None
+    again = Condenser(settings, None).standalone(parse_query("and the vice chairman?", 120, 4000), history)
+    assert again.asks_name == ("person", "who")

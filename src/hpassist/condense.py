@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 
 from .generation import GenerationError, Generator
-from .language import detect_language
+from .language import SUPPORTED, detect_language
 from .llm import ModelUnavailable
-from .prompts import template
-from .query import EVERYWHERE, Query, QuestionError, asked_name, parse_query
+from .prompts import messages, template
+from .query import EVERYWHERE, Query, QuestionError, parse_query
 from .settings import Settings
 from .text import fold
 
@@ -52,8 +52,7 @@ def asks_own(query: Query) -> bool:
 
 def _kind(query: Query) -> tuple:
     """What a question asks for: a quantity (in which units), a date, a name (of which kind)."""
-    name = asked_name(query.text)
-    return query.asks_quantity, query.asks_units, query.asks_date, name[0] if name else None
+    return query.asks_quantity, query.asks_units, query.asks_date, query.asks_name[0] if query.asks_name else None
 
 
 def is_follow_up(query: Query, history: History | None) -> bool:
@@ -69,6 +68,8 @@ def is_follow_up(query: Query, history: History | None) -> bool:
     own_subject = query.names or [e for e in query.entities if e not in EVERYWHERE]
     if _CUE.search(query.text):  # "and …" leans on the earlier turn unless it names and asks its own
         return not (own_subject and asks_own(query))
+    if _AGAIN.search(fold(query.text)) and not asks_own(query):  # "일본은요?", "Japan, thì sao?"
+        return True
     return not query.names and not query.entities
 
 
@@ -99,6 +100,9 @@ class Condenser:
         """The earlier question and the follow-up, searched together; an entity the follow-up moves to
         replaces the earlier one in the earlier question's words."""
         earlier = self._parse(previous)
+        for year in earlier.years if query.years else ():  # "Còn năm 2024?" asks the earlier question of 2024
+            if year not in query.years:
+                previous = re.sub(rf"(?<!\d){year}(?!\d)", query.years[0], previous)
         old, new = _moved_to(query, earlier)
         if old and new:
             surface = next((m.group(0) for t in new[0].terms for m in [_find(query.text, t)] if m), new[0].english[0])
@@ -107,7 +111,7 @@ class Condenser:
                     previous = re.sub(_term_pattern(term), surface, previous, flags=re.IGNORECASE)
         merged = self._parse(f"{previous} {query.text}")
         own = _own_kind(query) if asks_own(query) else {}
-        return Query(**{**merged.__dict__, **own, "language": query.language})
+        return Query(**{**merged.__dict__, **own, **_own_period(query), "language": query.language})
 
     def anchor(self, history: History) -> str | None:
         """What a follow-up leans on: the latest earlier question that stands alone, with the follow-ups
@@ -130,10 +134,16 @@ class Condenser:
         if previous is None:
             return query
         earlier = self._parse(previous)
+        if self._refused(history[-1][1]) and _moves_on(query, earlier):
+            return query
         rewrite = self._rewrite(query.text, previous)
         if rewrite and self._plausible(rewrite, query, earlier):
             return Query(**{**rewrite.__dict__, "language": query.language})
         return self.joined(query, previous)
+
+    def _refused(self, answer: str) -> bool:
+        """Whether an earlier answer was a refusal, in any of the languages answers are written in."""
+        return any(answer.startswith(messages(self.settings.prompts_dir, lang)["refusal"]) for lang in SUPPORTED)
 
     def _rewrite(self, question: str, previous: str) -> Query | None:
         if self.generator is None:
@@ -159,8 +169,10 @@ class Condenser:
         # earlier question again.
         same_ask = _kind(rewrite) == _kind(follow_up if asks_own(follow_up) else previous)
         repeated = fold(rewrite.text) == fold(previous.text)
+        period = not follow_up.years or set(rewrite.years) == set(follow_up.years)
         return (
-            detect_language(rewrite.text) == follow_up.language
+            period
+            and detect_language(rewrite.text) == follow_up.language
             and needed <= kept
             and dropped
             and not too_long
@@ -171,7 +183,23 @@ class Condenser:
 
 def _own_kind(query: Query) -> dict:
     """The fields of a follow-up that say what it asks, which the question searched for keeps."""
-    return {"asks_quantity": query.asks_quantity, "asks_units": query.asks_units, "asks_date": query.asks_date}
+    return {"asks_quantity": query.asks_quantity, "asks_units": query.asks_units, "asks_date": query.asks_date,
+            "asks_name": query.asks_name}
+
+
+def _moves_on(query: Query, earlier: Query) -> bool:
+    """After a refusal, whether the follow-up asks a topic of its own rather than more of the refused
+    question: it names a thing and what of it is asked ("그럼 산업단지 입주율은요?": two topics, none of
+    the earlier ones), and the earlier question had no subject of its own for it to inherit ("and how
+    many projects?" after Japan's refused total is still about Japan; "and the area?" about the city)."""
+    topics = {c.english[0] for c in query.concepts if not c.entity}
+    subject = [e for e in earlier.entities if e not in EVERYWHERE] or earlier.names
+    return len(topics) >= 2 and not topics & {c.english[0] for c in earlier.concepts} and not subject
+
+
+def _own_period(query: Query) -> dict:
+    """A follow-up that names a year asks about that year ("Còn năm 2024?" after a 2025 question)."""
+    return {"years": query.years} if query.years else {}
 
 
 def _term_pattern(term: str) -> str:

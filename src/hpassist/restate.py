@@ -18,7 +18,7 @@ import re
 
 from .conflicts import QUALIFIER_KIND, format_number, qualified
 from .conflicts import Figure as Measured
-from .query import EVERYWHERE, Concept, Query, asked_name, glossary, name_spans, not_names, person_titles, stopwords
+from .query import EVERYWHERE, Concept, Query, glossary, name_spans, not_names, person_titles, stopwords
 from .text import Figure, dates, figures, fold, is_unit, is_vietnamese_syllable, words
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
@@ -66,7 +66,7 @@ def named(sentence: str, query: Query) -> tuple[list[str], bool]:
     person's title introduces ("công ty nào" -> "Công ty TNHH Ecovance", "ông Lê Trung Kiên"), else the
     one nearest the question's words, with those listed beside it; never a name the question gives
     itself. Also whether a noun or title introduced it (a surer answer). ([], False) for other questions."""
-    asked = asked_name(query.text)
+    asked = query.asks_name
     if asked is None:
         return [], False
     concepts = tuple(c for c in glossary() if c.found_in(sentence))
