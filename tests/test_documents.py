@@ -150,6 +150,8 @@ def test_a_future_date_line_is_not_a_publication_date():
         "[사진] 박닌성 산업단지 전경과 진입로",
         "Phóng viên Minh Anh | 22/09/2024 19:37",
         "Printer-friendly version | Share | Email",
+        "▶ 관련기사: 베트남 북부 산업단지 임대 수요 꾸준",
+        "Tin liên quan: Bắc Ninh thu hút thêm nhiều dự án mới",
     ],
 )
 def test_non_content_lines_are_dropped(line):

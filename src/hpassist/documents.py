@@ -79,6 +79,8 @@ _TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b")
 _CREDIT = re.compile(r"©|\b(all rights reserved|bản quyền thuộc|ghi rõ nguồn|reproduction without permission)\b|저작권자", re.IGNORECASE)
 _CREDIT_WORDS = 30  # a longer line with © is prose that mentions one
 # Bracketed labels of pictures and charts: "[Photo] Assembly line at …", "[Chart] Average rent …", "[사진]".
+# Links to other articles: "▶ 관련기사: …", "Related news: …", "Tin liên quan: …", "Xem thêm: …".
+_RELATED = re.compile(r"^\W*(관련\s?기사|related (?:news|articles?|stories)|read more|see also|tin liên quan|xem thêm|bài liên quan)\b", re.IGNORECASE)
 _MEDIA_LABEL = re.compile(r"^\s*\[(photo|photos|image|chart|graphic|infographic|video|map|ảnh|biểu đồ|đồ họa|사진|그래픽|표|차트)\]", re.IGNORECASE)
 _SHORT_LINE = 8  # words: a short line with a time of day is a byline; a short one with "|" is a menu
 # A news agency's place and desk before the first sentence: "[하노이=경제부]", "[Seoul=Yonhap]".
@@ -111,6 +113,7 @@ def _is_prose(text: str) -> bool:
         count >= _MIN_WORDS
         and not (_CREDIT.search(text) and count <= _CREDIT_WORDS)
         and not _MEDIA_LABEL.match(text)
+        and not _RELATED.match(text)
         and not (short and (_TIME_OF_DAY.search(text) or "|" in text))
         and not _JUNK_LINE.match(text)
         and not _MENU.match(text)

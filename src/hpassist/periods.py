@@ -46,13 +46,19 @@ def _rules() -> _Rules:
             continue
         kind, value, pattern = line.split("\t")
         if kind in ("span", "asof"):
-            spans.append((kind, value, re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)))
+            spans.append((kind, value, re.compile(_whole(pattern), re.IGNORECASE)))
         elif kind == "stock":
             stock.append(pattern)
         else:
             table = numbers if kind == "number" else months
             table.update((word, int(value)) for word in pattern.split("|"))
-    return _Rules(tuple(spans), re.compile(rf"(?<!\w)(?:{'|'.join(stock)})(?!\w)", re.IGNORECASE), numbers, months)
+    return _Rules(tuple(spans), re.compile("|".join(map(_whole, stock)), re.IGNORECASE), numbers, months)
+
+
+def _whole(pattern: str) -> str:
+    """Whole words; Korean endings attach to the word ("8월 말까지", "누적된"), so a Korean one may run on."""
+    end = "" if re.search(r"[\uac00-\ud7a3]", pattern) else r"(?!\w)"
+    return rf"(?<!\w)(?:{pattern}){end}"
 
 
 def _number(word: str, table: dict[str, int]) -> int | None:

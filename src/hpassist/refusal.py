@@ -147,7 +147,8 @@ class RefusalGate:
         if query.asks_units and strict and not any(
             _states_unit(ev.sentence.text, query.asks_units)
             and all(_has_name(fold(f"{ev.sentence.title}\n{_in_context(ev)}"), n) for n in strict)
-            for ev in relevant
+            for ev in ranked
+            if ev.similarity >= self.settings.min_similarity
         ):  # the occupancy of "Thuận Thành III", not a figure beside its hectares or another park's rate
             return GateDecision(False, [], f"no relevant sentence states a figure in {' / '.join(query.asks_units)} about {', '.join(strict)}")
         if query.years:
@@ -164,6 +165,9 @@ class RefusalGate:
             # The answer keeps its best sentences in their order, less those that write only other years.
             relevant = [ev for ev in relevant if not _of_other_years(ev, query)] or dated
             top = relevant[: self.settings.evidence_sentences + 1]
+            period = [ev for ev in dated if ev in naming][:2]  # the period's sentences that name the subject
+        else:
+            period = []
         # A figure of what the question names, not a neighbour's: "and Japan?" after Korea's total needs a
         # close sentence that states a figure about Japan, not Korea's figure beside a list naming Japan.
         named = [c for c in query.concepts if c.entity]
@@ -178,7 +182,7 @@ class RefusalGate:
         ]
         if query.asks_quantity and named and not about:
             return GateDecision(False, [], f"no relevant sentence states a figure about {', '.join(c.english[0] for c in named)}")
-        joined = " ".join(_in_context(ev) for ev in top)
+        joined = " ".join(_in_context(ev) for ev in top + period)
         unnamed = [c.english[0] for c in query.concepts if c.entity and not c.found_in(joined)]
         unnamed += [n for n in _strict_names(query) if not _has_name(fold(joined), n)]
         if unnamed:
