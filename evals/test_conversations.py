@@ -7,7 +7,9 @@ import pytest
 
 from hpassist.evaluation import TURN_PASS_THRESHOLD, ConversationReport, meets
 
-# Measured 2026-12-02 evening (issue 14 still open): turn pass rate 0.813, follow-up detection 0.935.
+# Measured 2026-12-03 (issue 14 still open): turn pass rate 0.850 (0.813 the evening before), follow-up
+# detection 0.944. No follow-up to an uncovered entity states the earlier entity's figures any more, so
+# that check gates.
 _OPEN = pytest.mark.xfail(strict=True, reason="issue 14 open: measured below the target, see evals/conversations.md")
 
 
@@ -18,7 +20,6 @@ def test_turn_pass_rate(conversation_report: ConversationReport) -> None:
     assert meets(rate, ">=", TURN_PASS_THRESHOLD), f"turn pass rate {rate} (needs >= {TURN_PASS_THRESHOLD}); failing: {failing}"
 
 
-@_OPEN
 def test_a_follow_up_to_an_uncovered_entity_never_states_the_earlier_entitys_figures(
     conversation_report: ConversationReport,
 ) -> None:
