@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .evidence import continues
 from .index import Index
-from .periods import period_of
 from .query import Concept, Query, lower_text, vocabulary
 from .schema import Evidence
 from .settings import Settings
@@ -114,14 +114,7 @@ class RefusalGate:
         topics = [c for c in query.concepts if not c.entity]
         if topics:
             return sum(c.found_in(context) for c in topics) >= math.ceil(len(topics) / 3)
-        entities = [c for c in query.concepts if c.entity]
-        return any(c.found_in(context) for c in entities) or any(_has_name(fold(context), n) for n in names)
-
-    def _names_subject(self, query: Query, ev: Evidence) -> bool:
-        """Whether the sentence names a country, company or person the question asks about."""
-        context = _in_context(ev)
-        entities = [c for c in query.concepts if c.entity]
-        return any(c.found_in(context) for c in entities) or any(_has_name(fold(context), n) for n in query.names)
+        return _names_any(query, context, names)
 
     def decide(self, query: Query, ranked: list[Evidence]) -> GateDecision:
         """Answer when the best relevant sentences together name every entity asked about (and state
@@ -157,7 +150,8 @@ class RefusalGate:
             naming = [
                 ev
                 for ev in ranked
-                if ev not in relevant and ev.similarity >= self.settings.min_similarity and self._names_subject(query, ev)
+                if ev not in relevant and ev.similarity >= self.settings.min_similarity
+                and _names_any(query, _in_context(ev), query.names)
             ]
             dated = [ev for ev in relevant + naming if _of_period(ev, query)]
             if not dated:
@@ -190,14 +184,19 @@ class RefusalGate:
         return GateDecision(True, relevant, f"{len(relevant)} relevant sentence(s)")
 
 
+def _names_any(query: Query, context: str, names: Sequence[str]) -> bool:
+    """Whether the text names a country or organisation the question names, or one of `names`."""
+    return any(c.found_in(context) for c in query.concepts if c.entity) or any(_has_name(fold(context), n) for n in names)
+
+
 def _of_period(ev: Evidence, query: Query) -> bool:
     """Whether the sentence is about a year the question names: the years it (or the sentence it
     continues) writes, else its title's, else its source's date (a January report on last year writes
     the year); for "how much" questions it also states a figure besides the year itself."""
     if query.asks_quantity and not _FIGURE.search(_without_dates(ev.sentence.text)):
         return False
-    title = period_of(ev.sentence.title, (ev.sentence.date or "")[:4] or None)
-    return bool(set(period_of(_in_context(ev), title.years[0] if title.years else None).years) & set(query.years))
+    about = years(_in_context(ev)) or years(ev.sentence.title)[:1] or [(ev.sentence.date or "")[:4]]
+    return bool(set(about) & set(query.years))
 
 
 def _of_other_years(ev: Evidence, query: Query) -> bool:
