@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .periods import fitting, period_of
 from .query import Query
 from .schema import Evidence, Trend, TrendPoint
-from .text import canonical_number, fold, korean_value
+from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _NUMBER = r"(\d[\d.,]*)"
@@ -28,7 +28,7 @@ _PATTERNS = (
     ("countries", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:quốc gia|countries)", re.IGNORECASE)),
 )
 # Korean money: "약 476억 달러", "13억 달러 이상", "5억2500만 달러"; its qualifier may follow it.
-_KOREAN_USD = re.compile(r"(약\s*)?((?:\d[\d,.]*\s?[천백]?\s?[조억만]\s?)+\d*)\s*달러(\s*(?:이상|[을를]?\s*넘|가까이))?")
+_KOREAN_USD = re.compile(rf"(약\s*)?({KO_NUMBER})\s*달러(\s*(?:이상|[을를]?\s*넘|가까이))?")
 # A share ("chiếm 14% cả nước") is relative to a total by nature, so it is read from the whole sentence.
 _PERCENT = re.compile(_QUALIFIER + _NUMBER + r"()\s*%")
 _SCALE = {"billion": 1e9, "bn": 1e9, "tỷ": 1e9, "million": 1e6, "triệu": 1e6, "": 1.0}
@@ -125,7 +125,7 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
 
 def _figure(unit: str, m: re.Match[str]) -> Figure:
     qualifier, number, scale = m.group(1), m.group(2), m.group(3)
-    vietnamese = scale.lower() in ("tỷ", "triệu")
+    vietnamese = scale.lower() in VI_SCALES
     value = float(f"{float(canonical_number(number.rstrip('.,'), vietnamese)) * _SCALE[scale.lower()]:.9g}")
     kind = QUALIFIER_KIND.get(qualifier.lower()) if qualifier else None
     return Figure(unit, value, kind, m.group(0).strip())
@@ -158,8 +158,9 @@ def _about(query: Query, sentence: str, document: str) -> bool:
     topics = [c for c in query.all_concepts if not c.entity]
     named = all(c.found_in(sentence) or c.found_in(document) for c in entities)
     # Names no glossary knows ("Amkor", "Goertek Vina") too: a figure of a text that never names them is another's.
-    where = f" {fold(sentence)} {fold(document)} "
-    named = named and all(re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", where) for n in query.names)
+    if named and query.names:
+        where = f" {fold(sentence)} {fold(document)} "
+        named = all(re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", where) for n in query.names)
     return named and (not topics or any(c.found_in(sentence) for c in topics))
 
 

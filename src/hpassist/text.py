@@ -66,9 +66,9 @@ def canonical_number(raw: str, decimal_comma: bool = False) -> str:
     """One spelling per value, whether written with a decimal comma, a decimal point or thousands separators.
     With `decimal_comma` (a Vietnamese figure: "21,145 tỷ USD") the comma is the decimal mark even before
     three digits, and the point only groups thousands."""
-    if decimal_comma and "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-        return canonical_number(raw) if raw.count(".") == 1 and len(raw.split(".")[1]) != 3 else f"{float(raw):g}"
+    if decimal_comma and raw.count(",") == 1:
+        whole, decimals = raw.replace(".", "").split(",")
+        return f"{whole.lstrip('0') or '0'}.{decimals}"
     parts = re.split(r"[.,]", raw)
     if len(parts) == 1:
         return raw.lstrip("0") or "0"
@@ -79,7 +79,7 @@ def canonical_number(raw: str, decimal_comma: bool = False) -> str:
 
 
 # Scale words only Vietnamese writes: its figures put the decimal comma before them ("21,145 tỷ").
-_VI_SCALES = frozenset({"nghìn tỷ", "ngàn tỷ", "tỷ", "triệu", "nghìn", "ngàn"})
+VI_SCALES = frozenset({"nghìn tỷ", "ngàn tỷ", "tỷ", "triệu", "nghìn", "ngàn"})
 _SCALES = {
     "nghìn tỷ": 1e12, "ngàn tỷ": 1e12, "nghin ty": 1e12, "trillion": 1e12, "tn": 1e12,
     "billion": 1e9, "bn": 1e9, "tỷ": 1e9, "ty": 1e9, "million": 1e6, "mn": 1e6, "triệu": 1e6, "trieu": 1e6,
@@ -89,10 +89,10 @@ _KO_UNITS = {"조": 1e12, "억": 1e8, "만": 1e4}
 _KO_SMALL = {"천": 1e3, "백": 1e2}
 _DIGITS = r"\d+(?:[.,]\d+)*"
 # Korean writes large numbers in groups of 10^4: '2조4000억', '34억7000만', '46억8천만', '6만6000'.
-_KO_NUMBER = rf"(?:{_DIGITS}\s?[천백]?\s?[조억만])+(?:\s?\d+(?!\s?[천백]?\s?[조억만]))?"
+KO_NUMBER = rf"(?:{_DIGITS}\s?[천백]?\s?[조억만])+(?:\s?\d+(?!\s?[천백]?\s?[조억만]))?"
 _KO_PIECE = re.compile(rf"({_DIGITS})\s?([천백])?\s?([조억만])?")
 _FIGURE = re.compile(
-    rf"(?P<ko>{_KO_NUMBER})|(?P<num>{_DIGITS})(?:\s*(?P<scale>"
+    rf"(?P<ko>{KO_NUMBER})|(?P<num>{_DIGITS})(?:\s*(?P<scale>"
     + "|".join(re.escape(k) for k in sorted(_SCALES, key=len, reverse=True))
     + r")(?![^\W\d_]))?",  # a scale word, not the start of another word ('16 ngành' is not '16 ngàn')
     re.IGNORECASE,
@@ -203,7 +203,7 @@ def figures(text: str) -> list[Figure]:
             value, end = korean_value(m.group("ko")), m.end()
         else:
             scale = (m.group("scale") or "").lower()
-            value = float(canonical_number(m.group("num"), scale in _VI_SCALES)) * _SCALES.get(scale, 1.0)
+            value = float(canonical_number(m.group("num"), scale in VI_SCALES)) * _SCALES.get(scale, 1.0)
             end = m.end()
         unit, unit_end = _unit_after(text, end)
         if unit is None and end < len(text) and text[end].isascii() and text[end].isalpha():
