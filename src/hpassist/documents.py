@@ -78,9 +78,9 @@ _TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b")
 # Credits and copyright lines wherever the sign stands ("Copyright © VNA", "저작권자 © 무단전재 금지").
 _CREDIT = re.compile(r"©|\b(all rights reserved|bản quyền thuộc|ghi rõ nguồn|reproduction without permission)\b|저작권자", re.IGNORECASE)
 _CREDIT_WORDS = 30  # a longer line with © is prose that mentions one
-# Bracketed labels of pictures and charts: "[Photo] Assembly line at …", "[Chart] Average rent …", "[사진]".
 # Links to other articles: "▶ 관련기사: …", "Related news: …", "Tin liên quan: …", "Xem thêm: …".
 _RELATED = re.compile(r"^\W*(관련\s?기사|related (?:news|articles?|stories)|read more|see also|tin liên quan|xem thêm|bài liên quan)\b", re.IGNORECASE)
+# Bracketed labels of pictures and charts: "[Photo] Assembly line at …", "[Chart] Average rent …", "[사진]".
 _MEDIA_LABEL = re.compile(r"^\s*\[(photo|photos|image|chart|graphic|infographic|video|map|ảnh|biểu đồ|đồ họa|사진|그래픽|표|차트)\]", re.IGNORECASE)
 _SHORT_LINE = 8  # words: a short line with a time of day is a byline; a short one with "|" is a menu
 # A news agency's place and desk before the first sentence: "[하노이=경제부]", "[Seoul=Yonhap]".

@@ -142,14 +142,22 @@ def is_scale(word: str) -> bool:
 _MEASURES = frozenset({"USD", "VND", "KRW", "JPY", "EUR", "CNY", "ha", "m2", "km2", "%", "pp", "TEU", "tonnes"})
 
 
+@lru_cache(maxsize=1)
+def _measure_spellings() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Whole-word patterns of the spellings (three letters or more) of the units in `_MEASURES`."""
+    return tuple(
+        (re.compile(rf"(?<!\w){re.escape(spelling)}(?!\w)", re.IGNORECASE), unit)
+        for spelling, unit in (*_units()[0], *_units()[1])
+        if unit in _MEASURES and len(spelling) >= 3
+    )
+
+
 def named_measures(text: str) -> set[str]:
     """The units of measure a text names in words of three letters or more ("dollars", "hectares", "USD");
     not a unit that divides ("per square metre", "/m2", "mỗi ha") nor a capitalised name ("Yên Phong")."""
     named = set()
-    for spelling, unit in (*_units()[0], *_units()[1]):
-        if unit not in _MEASURES or len(spelling) < 3:
-            continue
-        for m in re.finditer(rf"(?<!\w){re.escape(spelling)}(?!\w)", text, re.IGNORECASE):
+    for pattern, unit in _measure_spellings():
+        for m in pattern.finditer(text):
             dividing = re.search(r"(?:\bper|/|\bmỗi|\btrên)\s*$", text[: m.start()], re.IGNORECASE)
             if not dividing and not m.group(0).istitle():
                 named.add(unit)
