@@ -101,3 +101,26 @@ def test_korean_and_bare_dollar_figures_are_reports_and_the_country_is_not_the_p
         "3,363 projects", "more than US$47.6 billion"]
     assert [f.render("en") for f in local_figures("total registered capital of nearly $31.3 billion")] == ["nearly US$31.3 billion"]
     assert local_figures("Lũy kế đến 20/6, Việt Nam có 40.544 dự án với tổng vốn đăng ký 484,77 tỷ USD.") == ()
+
+
+def test_of_a_change_the_report_is_where_it_ended():
+    from hpassist.conflicts import _first_per_unit
+
+    for text in ("Samsung raised its capital from US$6.5 billion to US$8.3 billion.",
+                 "Vốn của Samsung tăng từ 6,5 tỷ USD lên 8,3 tỷ USD.",
+                 "삼성의 누적 투자액은 기존 65억 달러(약 8조7000억원)에서 83억 달러로 늘어난다."):
+        assert [f.value for f in _first_per_unit(local_figures(text), text)] == [8.3e9]
+
+
+def test_a_part_of_another_scope_is_no_report_of_the_whole():
+    """"Riêng các khu công nghiệp của X" states X's parks alone; "Riêng Hàn Quốc" answers a question about Korea."""
+    from hpassist.conflicts import _part_of_another
+    from hpassist.query import parse_query
+
+    total = parse_query("What is the total registered FDI capital in the province so far?", 120, 4000)
+    korea = parse_query("How much has Korea invested in the province?", 120, 4000)
+    parks = "Riêng các khu công nghiệp của Bắc Giang (cũ) tính đến đầu năm 2025 có 510 dự án còn hiệu lực."
+    assert _part_of_another(total, parks) and _part_of_another(total, "Of these, 1,560 projects are Korean.")
+    assert not _part_of_another(korea, "Riêng Hàn Quốc có 960 dự án với 14 tỷ USD.")
+    assert _part_of_another(total, "Riêng Hàn Quốc có 960 dự án với 14 tỷ USD.")
+    assert not _part_of_another(total, "Tỉnh có 3.363 dự án còn hiệu lực.")

@@ -25,6 +25,8 @@ from hpassist.periods import Period, fitting, period_of
         ("GRDP năm 2024 tăng bao nhiêu phần trăm?", Period(("2024",), None, False)),
         ("By the end of August 2023, how many FDI projects had the zones attracted?", Period(("2023",), 8, True)),
         ("Trong 6 tháng đầu năm 2024 (tính đến ngày 20/6/2024), vốn FDI đạt", Period(("2024",), 6, False)),
+        ("8월까지 34.7억 달러, 전년 동기의 3배", Period((), 8, False)),
+        ("By the end of August 2024, FDI was up 12% year on year.", Period(("2024",), 8, False)),
     ],
 )
 def test_periods_are_read_in_english_vietnamese_and_korean(text, expected):

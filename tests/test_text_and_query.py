@@ -141,3 +141,11 @@ def test_a_single_vietnamese_syllable_is_told_from_a_foreign_name():
 
     assert all(is_vietnamese_syllable(w) for w in ("Trung", "Đại", "Quân", "Bộ"))
     assert not any(is_vietnamese_syllable(w) for w in ("Ecovance", "Seoul", "Heesung", "SKC"))
+
+
+def test_korean_keyword_tokens_are_syllable_pairs_so_particles_do_not_hide_a_term():
+    from hpassist.text import keyword_tokens
+
+    tokens = keyword_tokens("현재 박닌성에는 FDI 사업 누적 등록 자본은")
+    assert {"박닌", "누적", "등록", "자본", "fdi", "사업"} <= set(tokens)
+    assert keyword_tokens("Bắc Ninh") == ["bac", "ninh"]

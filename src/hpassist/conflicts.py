@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from .periods import fitting, period_of
 from .query import Query
 from .schema import Evidence, Trend, TrendPoint
-from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value
+from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value, years
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _NUMBER = r"(\d[\d.,]*)"
@@ -164,16 +166,48 @@ def _about(query: Query, sentence: str, document: str) -> bool:
     return named and (not topics or any(c.found_in(sentence) for c in topics))
 
 
+@lru_cache(maxsize=1)
+def _part_opener() -> re.Pattern[str]:
+    """data/parts.txt: the openers of a sentence that states a part of a larger total."""
+    text = resources.files("hpassist").joinpath("data/parts.txt").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return re.compile(rf"^\W*(?:{'|'.join(lines)})(?!\w)", re.IGNORECASE)
+
+
+def _part_of_another(query: Query, sentence: str) -> bool:
+    """The sentence states a part ("Riêng các khu công nghiệp của Bắc Giang (cũ) … 510 dự án", "Of these,
+    1,560 projects …") whose scope, the words between the opener and the figure, names nothing the
+    question asks about."""
+    opener = _part_opener().match(sentence)
+    if not opener:
+        return False
+    rest = sentence[opener.end() :]
+    figure = next((m for m in re.finditer(r"\d+(?:[.,]\d+)*", rest) if not re.fullmatch(r"(?:19|20)\d\d", m.group(0))), None)
+    scope = rest[: figure.start()] if figure else rest
+    folded = f" {fold(scope)} "
+    return not (
+        any(c.found_in(scope) for c in query.all_concepts)
+        or any(re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded) for n in query.names)
+        or set(years(scope)) & set(query.years)
+    )
+
+
 def _meaningful(figure: Figure) -> bool:
     """A running total, not a single item ("1 dự án đến từ Hàn Quốc")."""
     return figure.unit == "usd" or figure.value >= 2
 
 
-def _first_per_unit(figures: Iterable[Figure]) -> tuple[Figure, ...]:
+# The starting point of a change: "from US$6.5 billion to …", "từ 6,5 tỷ USD lên …", "65억 달러(…)에서 83억 달러로".
+_CHANGE_FROM = (r"(?:from|từ)\s+{}\s+(?:to|lên|thành|đến)\b", r"{}\s*(?:\([^)]*\))?\s*에서")
+
+
+def _first_per_unit(figures: Iterable[Figure], sentence: str = "") -> tuple[Figure, ...]:
     """A sentence's first figure of each unit: the total it states, not the parts it breaks it into
-    ("510 projects, of which 394 new and 116 adjusted")."""
+    ("510 projects, of which 394 new and 116 adjusted"); of a change, where it ended, not where it began."""
     first: dict[str, Figure] = {}
     for figure in figures:
+        if any(re.search(p.format(re.escape(figure.written)), sentence, re.IGNORECASE) for p in _CHANGE_FROM):
+            continue
         first.setdefault(figure.unit, figure)
     return tuple(first.values())
 
@@ -195,8 +229,8 @@ def reports(
     stating = [
         (ev, figures)
         for ev in ranked
-        if ev.similarity >= min_similarity
-        for figures in [_first_per_unit(f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f))]
+        if ev.similarity >= min_similarity and not _part_of_another(query, ev.sentence.text)
+        for figures in [_first_per_unit((f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f)), ev.sentence.text)]
         if figures
     ]
     # Only the period asked about: "in the first two months of 2022" is not the running total, nor 2023.

@@ -27,7 +27,7 @@ from .embeddings import E5Embeddings
 from .schema import Chunk, Document, Span
 from .query import stopwords
 from .settings import Settings
-from .text import words
+from .text import keyword_tokens
 
 log = logging.getLogger(__name__)
 _PAGE = 5000  # records read per get() when loading the chunks
@@ -61,7 +61,7 @@ def _sentence_id(stamp: str, chunk: Chunk, position: int) -> str:
 
 
 def _keyword_tokens(text: str) -> list[str]:
-    return [w for w in words(text) if w not in stopwords()]
+    return [w for w in keyword_tokens(text) if w not in stopwords()]
 
 
 def open_client(settings: Settings) -> Any:

@@ -33,13 +33,14 @@ class Period:
 class _Rules:
     spans: tuple[tuple[str, str, re.Pattern[str]], ...]  # (kind, value, pattern): "span"/"asof", "6"/"n"/"month"
     stock: re.Pattern[str]
+    flow: re.Pattern[str]
     numbers: dict[str, int]
     months: dict[str, int]
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    spans, stock, numbers, months = [], [], {}, {}
+    spans, stock, flow, numbers, months = [], [], [], {}, {}
     text = resources.files("hpassist").joinpath("data/periods.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -47,12 +48,13 @@ def _rules() -> _Rules:
         kind, value, pattern = line.split("\t")
         if kind in ("span", "asof"):
             spans.append((kind, value, re.compile(_whole(pattern), re.IGNORECASE)))
-        elif kind == "stock":
-            stock.append(pattern)
+        elif kind in ("stock", "flow"):
+            (stock if kind == "stock" else flow).append(pattern)
         else:
             table = numbers if kind == "number" else months
             table.update((word, int(value)) for word in pattern.split("|"))
-    return _Rules(tuple(spans), re.compile("|".join(map(_whole, stock)), re.IGNORECASE), numbers, months)
+    joined = lambda patterns: re.compile("|".join(map(_whole, patterns)), re.IGNORECASE)  # noqa: E731
+    return _Rules(tuple(spans), joined(stock), joined(flow), numbers, months)
 
 
 def _whole(pattern: str) -> str:
@@ -86,7 +88,8 @@ def period_of(text: str, year_default: str | None = None) -> Period:
         if months:
             break
     named = tuple(years(text)) or ((year_default,) if year_default else ())
-    return Period(named, months, (as_of and bool(months)) or bool(rules.stock.search(text)))
+    to_date = as_of and bool(months) and not rules.flow.search(text)
+    return Period(named, months, to_date or bool(rules.stock.search(text)))
 
 
 def fitting(asked: Period, candidates: list[T], period: Callable[[T], Period]) -> list[T]:

@@ -296,7 +296,7 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         )
     )
     names = tuple(_names(text, concepts))
-    synonyms = " ".join(t for c in concepts for t in (*c.english, *c.vietnamese))
+    synonyms = " ".join(t for c in concepts for t in (*c.english, *c.vietnamese, *c.korean))
     pivot = " ".join(c.vietnamese[0] for c in concepts) + " / " + " ".join(c.english[0] for c in concepts)
     return Query(
         text=text,

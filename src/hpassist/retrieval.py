@@ -8,6 +8,7 @@ import numpy as np
 
 from .conflicts import asked_units, local_figures
 from .index import Index
+from .periods import period_of
 from .query import Query
 from .schema import ScoredChunk
 from .settings import Settings
@@ -43,8 +44,9 @@ class Retriever:
             for hit in self.index.dense_search(vector, self.settings.dense_k * 3):
                 best_sim[hit.chunk_id] = max(best_sim.get(hit.chunk_id, -1.0), hit.similarity)
         dense_rank = {c: n for n, c in enumerate(sorted(best_sim, key=best_sim.get, reverse=True), start=1)}
-        keyword = [] if dense_only else self.index.keyword_search(query.keywords, self.settings.bm25_k)
-        bm25_rank = {chunk_id: n for n, (chunk_id, _) in enumerate(keyword, start=1)}
+        # Three times as many keyword hits as are fused: the figure pass below may reach for one of them.
+        keyword = [] if dense_only else self.index.keyword_search(query.keywords, self.settings.bm25_k * 3)
+        bm25_rank = {chunk_id: n for n, (chunk_id, _) in enumerate(keyword[: self.settings.bm25_k], start=1)}
         fused: dict[str, float] = {}
         for ranking in (dense_rank, bm25_rank):
             for chunk_id, rank in ranking.items():
@@ -60,11 +62,12 @@ class Retriever:
                 ordered.append(following.id)
                 fused.setdefault(following.id, 0.0)
         if query.asks_quantity and not dense_only:
-            ordered += _figure_chunks(query, ordered, fused, by_id, max(1, k // 2))
+            candidates = sorted(fused, key=fused.get, reverse=True) + [c for c, _ in keyword]
+            ordered += _figure_chunks(query, ordered, list(dict.fromkeys(candidates)), by_id, max(1, k // 2))
         chunks = [
             ScoredChunk(
                 chunk=by_id[c],
-                score=fused[c],
+                score=fused.get(c, 0.0),
                 dense=best_sim.get(c),
                 dense_rank=dense_rank.get(c),
                 bm25_rank=bm25_rank.get(c),
@@ -74,15 +77,24 @@ class Retriever:
         return Retrieval(query=query, vectors=vectors, chunks=chunks)
 
 
-def _figure_chunks(query: Query, ordered: list[str], fused: dict[str, float], by_id: dict, limit: int) -> list[str]:
-    """For a quantity question, the best candidate chunk of each document that states a figure of the kind
-    asked, where the pool has none from that document: the newest report of a changing figure may sit in
-    a document whose best passage ranks below the pool."""
+def _figure_chunks(query: Query, ordered: list[str], candidates: list[str], by_id: dict, limit: int) -> list[str]:
+    """For a quantity question, the best of the `candidates` (chunk ids, best first) of each document that
+    states a figure of the kind asked, where the pool has none from that document: the newest report of a
+    changing figure may sit in a document whose best passage ranks below the pool (or in another language).
+    For a running total, a chunk that states one ("누적 등록 자본은 476억 달러"), not a month's flow; unless
+    the question names a year, newer documents come first."""
     units = asked_units(query)
-    states = lambda chunk_id: any(f.unit in units for f in local_figures(by_id[chunk_id].text))  # noqa: E731
+    stock = period_of(query.text).stock
+
+    def states(chunk_id: str) -> bool:
+        text = by_id[chunk_id].text
+        return any(f.unit in units for f in local_figures(text)) and (not stock or period_of(text).stock)
+
     covered = {by_id[c].source for c in ordered if states(c)}
+    if not query.years:  # the newest report is the one wanted: newer documents first, best first within one
+        candidates = sorted(candidates, key=lambda c: by_id[c].date or "" if c in by_id else "", reverse=True)
     extra: list[str] = []
-    for chunk_id in sorted(fused, key=fused.get, reverse=True):
+    for chunk_id in candidates:
         if len(extra) >= limit or not units:
             break
         if chunk_id in by_id and chunk_id not in ordered and by_id[chunk_id].source not in covered and states(chunk_id):

@@ -57,6 +57,23 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+|[^\uac00-\ud7a3]+")
+
+
+def keyword_tokens(text: str) -> list[str]:
+    """Tokens for keyword search: folded words, with each run of Hangul syllables cut into overlapping
+    syllable pairs (the usual bigram treatment of unsegmented scripts), because Korean attaches particles
+    and suffixes to words: "박닌성에는" then shares "박닌" with the term 박닌, and "누적 등록 자본은" its words."""
+    tokens = []
+    for word in words(text):
+        for run in _HANGUL_RUN.findall(word):
+            if "\uac00" <= run[0] <= "\ud7a3" and len(run) > 2:
+                tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            else:
+                tokens.append(run)
+    return tokens
+
+
 def numbers(text: str) -> list[str]:
     """Canonical numbers in text: '15,4' and '15.4' -> '15.4'; '6.100' and '6,200' (thousands) -> '6100', '6200'."""
     return [canonical_number(m) for m in _NUMBER.findall(text)]
