@@ -124,3 +124,21 @@ def test_a_part_of_another_scope_is_no_report_of_the_whole():
     assert not _part_of_another(korea, "Riêng Hàn Quốc có 960 dự án với 14 tỷ USD.")
     assert _part_of_another(total, "Riêng Hàn Quốc có 960 dự án với 14 tỷ USD.")
     assert not _part_of_another(total, "Tỉnh có 3.363 dự án còn hiệu lực.")
+
+
+def test_a_running_total_whose_document_alone_names_the_subject_does_not_displace_the_subjects_figures():
+    """"하이퐁에 대한 한국의 누적 등록 투자액" is Korea's total, not the city's "lũy kế … 494 dự án" in an article
+    that names Korea elsewhere, though only the latter says "cumulative"."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+    from hpassist.schema import Evidence, Sentence
+
+    korea = "Hàn Quốc hiện có 320 dự án với tổng vốn đầu tư hơn 15,4 tỷ USD."
+    city = "Lũy kế đến hết tháng 8/2023, các KKT, KCN đã thu hút được 494 dự án với tổng vốn khoảng 24,9 tỷ USD."
+    ranked = [
+        Evidence(Sentence("b.txt#0", "b.txt", "b", "2023-08", 0, len(city), city), 1.0, 0.9),
+        Evidence(Sentence("a.txt#0", "a.txt", "a", "2026", 0, len(korea), korea), 0.9, 0.9),
+    ]
+    query = parse_query("하이퐁에 대한 한국의 누적 등록 투자액은 얼마입니까?", 120, 4000)
+    found = reports(query, ranked, 0.5, {"a.txt": korea, "b.txt": f"Doanh nghiệp Hàn Quốc. {city}"})
+    assert [f.value for f in found[0].figures if f.unit == "usd"] == [15.4e9]

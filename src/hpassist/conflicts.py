@@ -234,12 +234,18 @@ def reports(
         if figures
     ]
     # Only the period asked about: "in the first two months of 2022" is not the running total, nor 2023.
-    stating = fitting(period_of(query.text), stating, lambda c: period_of(c[0].sentence.text, (c[0].sentence.date or "")[:4] or None))
+    # The period narrows each group apart, so a running total whose document alone names Korea (the city's
+    # "lũy kế … 494 dự án") cannot displace the sentences that name Korea.
+    asked = period_of(query.text)
     for in_sentence in (True, False):
-        for ev, figures in stating:
-            scope = "" if in_sentence else documents.get(ev.sentence.source, "")
-            if ev.sentence.source not in by_source and _about(query, ev.sentence.text, scope):
-                by_source[ev.sentence.source] = Report(ev, figures)
+        group = [
+            (ev, figures)
+            for ev, figures in stating
+            if ev.sentence.source not in by_source
+            and _about(query, ev.sentence.text, "" if in_sentence else documents.get(ev.sentence.source, ""))
+        ]
+        for ev, figures in fitting(asked, group, lambda c: period_of(c[0].sentence.text, (c[0].sentence.date or "")[:4] or None)):
+            by_source.setdefault(ev.sentence.source, Report(ev, figures))
     return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
 
 
