@@ -142,3 +142,49 @@ def test_a_running_total_whose_document_alone_names_the_subject_does_not_displac
     query = parse_query("하이퐁에 대한 한국의 누적 등록 투자액은 얼마입니까?", 120, 4000)
     found = reports(query, ranked, 0.5, {"a.txt": korea, "b.txt": f"Doanh nghiệp Hàn Quốc. {city}"})
     assert [f.value for f in found[0].figures if f.unit == "usd"] == [15.4e9]
+
+
+def _ranked(*texts: str):
+    from hpassist.schema import Evidence, Sentence
+
+    return [
+        Evidence(Sentence(f"{i}.txt#0", f"{i}.txt", str(i), f"202{i}", 0, len(t), t), 1.0 - i / 10, 0.9)
+        for i, t in enumerate(texts)
+    ]
+
+
+def test_a_figure_whose_subject_is_another_country_or_company_is_no_report_of_the_asked_one():
+    """"…, Hàn Quốc đứng đầu với 960 dự án" is Korea's count, not the province's; Samsung's sum is not Korea's
+    (the place where something is invested is no subject: "invested US$22 billion in Bac Ninh")."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    korea = "Trong số 39 quốc gia có dự án tại Bắc Ninh, Hàn Quốc đứng đầu với 960 dự án."
+    province = "Bắc Ninh hiện có 1.767 dự án FDI còn hiệu lực."
+    ranked = _ranked(korea, province)
+    documents = {"0.txt": korea, "1.txt": province}
+    total = reports(parse_query("How many FDI projects does Bac Ninh have?", 120, 4000), ranked, 0.5, documents)
+    assert [[f.value for f in r.figures] for r in total] == [[1767]]
+    of_korea = reports(parse_query("How many projects does Korea have in Bac Ninh?", 120, 4000), ranked, 0.5, documents)
+    assert [[f.value for f in r.figures] for r in of_korea] == [[960]]
+
+    samsung = "Samsung has invested US$22.4 billion in Bac Ninh."
+    by_samsung = _ranked("Korean firms in the province are led by Samsung, with US$22.4 billion.", samsung)
+    found = reports(parse_query("How much has Korea invested in Bac Ninh?", 120, 4000), by_samsung, 0.5, {})
+    assert found == []
+    found = reports(parse_query("How much has Samsung invested?", 120, 4000), _ranked(samsung), 0.5, {})
+    assert [[f.value for f in r.figures] for r in found] == [[22.4e9]]
+
+
+def test_document_named_reports_answer_the_period_the_named_sentences_answer():
+    """When sentences that name the subject give the half-year asked, a document-named figure of another year
+    does not come back beside them (each group falling back to all its figures did that)."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    half = "Trong 6 tháng đầu năm 2024, Samsung Display đạt doanh thu 6,8 tỷ USD."
+    year = "Năm 2023, tập đoàn xuất khẩu 55,7 tỷ USD."
+    ranked = _ranked(year, half)
+    query = parse_query("How much revenue did Samsung Display make in the first half of 2024?", 120, 4000)
+    found = reports(query, ranked, 0.5, {"0.txt": f"Samsung Display. {year}", "1.txt": half})
+    assert [[f.value for f in r.figures] for r in found] == [[6.8e9]]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .periods import fitting, period_of
-from .query import Query
+from .query import EVERYWHERE, Query, glossary, lower_text
 from .schema import Evidence, Trend, TrendPoint
 from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value, years
 
@@ -230,23 +230,49 @@ def reports(
         (ev, figures)
         for ev in ranked
         if ev.similarity >= min_similarity and not _part_of_another(query, ev.sentence.text)
-        for figures in [_first_per_unit((f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f)), ev.sentence.text)]
+        for figures in [_first_per_unit((f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f) and not _of_another(query, ev.sentence.text, f)), ev.sentence.text)]
         if figures
     ]
     # Only the period asked about: "in the first two months of 2022" is not the running total, nor 2023.
-    # The period narrows each group apart, so a running total whose document alone names Korea (the city's
-    # "lũy kế … 494 dự án") cannot displace the sentences that name Korea.
+    # The sentences that name what is asked are narrowed first, so a running total whose document alone
+    # names Korea (the city's "lũy kế … 494 dự án") cannot displace them; the document-named ones then
+    # pass the same tests, so they never bring back a period the named sentences answer without.
     asked = period_of(query.text)
-    for in_sentence in (True, False):
-        group = [
-            (ev, figures)
-            for ev, figures in stating
-            if ev.sentence.source not in by_source
-            and _about(query, ev.sentence.text, "" if in_sentence else documents.get(ev.sentence.source, ""))
-        ]
-        for ev, figures in fitting(asked, group, lambda c: period_of(c[0].sentence.text, (c[0].sentence.date or "")[:4] or None)):
-            by_source.setdefault(ev.sentence.source, Report(ev, figures))
+    when = lambda c: period_of(c[0].sentence.text, (c[0].sentence.date or "")[:4] or None)  # noqa: E731
+    named = [c for c in stating if _about(query, c[0].sentence.text, "")]
+    kept = fitting(asked, named, when)
+    by_document = [c for c in stating if c not in named and _about(query, c[0].sentence.text, documents.get(c[0].sentence.source, ""))]
+    for ev, figures in kept + [c for c in fitting(asked, kept + by_document, when) if c not in kept]:
+        by_source.setdefault(ev.sentence.source, Report(ev, figures))
     return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
+
+
+# A place named as where something is ("in Bac Ninh", "tại Bắc Ninh", "박닌에"), not who holds the figure.
+_LOCATED_BEFORE = re.compile(r"(?:\b(?:in|at|into|to|across|from)|(?<!\w)(?:tại|ở|vào|đến|sang|từ|trên địa bàn))\s*$", re.IGNORECASE)
+_LOCATED_AFTER = re.compile(r"^(?:성|시|도)?(?:에서|에|로|으로)")
+
+
+def _of_another(query: Query, sentence: str, figure: Figure) -> bool:
+    """The figure follows a country, place or company the question does not name, as the subject of its
+    words ("…, Hàn Quốc đứng đầu với 960 dự án" for a question about the province): that one's figure.
+    The city and country are the scope, not a subject; a name the question gives (a company no glossary
+    line knows) after that mention makes the figure its own."""
+    at = sentence.find(figure.written)
+    if at <= 0:
+        return False
+    before = lower_text(sentence[:at])
+    asked = {c for c in query.all_concepts if c.entity}
+    mentions = [(-1, None)]
+    for concept in glossary():
+        if concept.entity:
+            for term in concept.terms:
+                for m in re.finditer(rf"(?<!\w){re.escape(term)}", before):
+                    if not _LOCATED_BEFORE.search(before[: m.start()]) and not _LOCATED_AFTER.match(before[m.end() :]):
+                        mentions.append((m.end(), concept))
+    folded = fold(before)
+    mentions += [(m.end(), None) for n in query.names for m in re.finditer(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded)]
+    _, nearest = max(mentions, key=lambda m: m[0])
+    return nearest is not None and nearest not in asked and nearest.english[0] not in EVERYWHERE
 
 
 def older_differing(found: list[Report]) -> list[Report]:
