@@ -3,7 +3,7 @@
 import pytest
 
 from hpassist.query import parse_query
-from hpassist.restate import named, restated
+from hpassist.restate import listed, named, restated
 
 SENTENCE = (
     "Đến nay, TP Hải Phòng đã có 14 KCN được thành lập với tổng diện tích hơn 6.100 ha "
@@ -92,3 +92,49 @@ def test_no_name_for_a_question_that_asks_for_none_or_gives_it() -> None:
     sentence = "Ông Lê Tiến Châu – Bí thư Thành ủy Hải Phòng nhấn mạnh hợp tác."
     assert named(sentence, _q("Hải Phòng muốn hợp tác trong lĩnh vực gì?")) == ([], False)
     assert named(sentence, _q("Who is Lê Tiến Châu?"))[0] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # "how much" with no kind named: the figure nearest the question's words, in the reader's language
+        ("GRDP bình quân đầu người là bao nhiêu?", "GRDP bình quân đầu người ước đạt 5.852 USD, gấp 1,16 lần cả nước.", "5.852 USD"),
+        ("1인당 GRDP는 얼마입니까?", "GRDP bình quân đầu người ước đạt 5.852 USD, gấp 1,16 lần cả nước.", "5,852달러"),
+        ("GRDP giảm bao nhiêu?", "Năm 2023, GRDP của tỉnh giảm 9,28% so với năm trước.", "9,28%"),
+        # a rent per square metre keeps its "per", other currencies their scale
+        ("What is the average asking rent?", "The average asking rent rose to US$106/m², roughly 2.43 million VND.", "US$106/m²"),
+        ("How much did the plant cost?", "Nhà máy có vốn 1,3 nghìn tỷ won.", "1.3 trillion won"),
+        ("Nhà máy có vốn bao nhiêu?", "The plant cost 2.43 million VND.", "2,43 triệu đồng"),
+        ("How many workers does the park employ?", "Khu công nghiệp sử dụng 12.500 lao động.", "12,500 people"),
+    ],
+)
+def test_a_quantity_question_gets_its_figure_in_any_unit(question: str, sentence: str, expected: str) -> None:
+    query = _q(question)
+    assert restated(sentence, query, query.language) == expected
+
+
+def test_a_figure_of_another_kind_is_not_restated_for_a_kind_asked() -> None:
+    # a rent question with only an area: nothing, not the nearest figure
+    assert restated("Khu công nghiệp còn 1.840 ha đất cho thuê.", _q("How much is the rent?"), "en") is None
+
+
+SECTORS = "Các dự án tập trung chủ yếu vào các lĩnh vực như: điện tử, phụ tùng ô tô và máy móc."
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which sectors are the projects concentrated in?", ["electronics", "auto parts", "machinery"]),
+        ("프로젝트는 주로 어떤 분야에 집중되어 있습니까?", ["전자", "자동차 부품", "기계"]),
+        ("Các dự án tập trung vào những lĩnh vực nào?", ["điện tử", "phụ tùng ô tô", "máy móc"]),
+        ("In which electronics fields are the projects?", ["auto parts", "machinery"]),  # not what it names
+    ],
+)
+def test_the_listed_topics_are_named_in_the_readers_language(question: str, expected: list[str]) -> None:
+    query = _q(question)
+    assert listed(SECTORS, query, query.language) == expected
+
+
+def test_no_list_for_one_topic_or_a_question_that_asks_for_none() -> None:
+    assert listed("Dự án tập trung vào lĩnh vực điện tử.", _q("Which sectors do the projects focus on?"), "en") == []
+    assert listed(SECTORS, _q("How many projects are there?"), "en") == []

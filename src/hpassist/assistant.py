@@ -21,7 +21,7 @@ from .llm import ModelUnavailable, make_chat_model
 from .prompts import messages as phrases
 from .query import EVERYWHERE, Concept, Query, QuestionError, glossary, lower_text, parse_query, stopwords
 from .refusal import RefusalGate
-from .restate import named, restated
+from .restate import listed, named, restated
 from .retrieval import Retriever
 from .schema import Answer, Citation, Evidence, ScoredChunk
 from .settings import Settings
@@ -293,8 +293,8 @@ _QUOTED_WITHOUT_ANSWER = 2
 
 
 def _stated(query: Query, quoted: list[Evidence], draft: _Draft, words: dict[str, str]) -> list[str]:
-    """['The source gives: 14 KCN; 6,100 ha [1].', 'The source names: Ecovance [2].']: the figures and names
-    the question asks for, restated in the reader's language from the sentences about to be quoted, less
+    """['The source gives: 14 KCN; 6,100 ha [1].', 'The source names: Ecovance [2].']: the figures, names and
+    listed topics the question asks for, restated in the reader's language from the sentences about to be quoted, less
     what the answer already says; each line numbered only when it is said."""
     lines = []
     if query.asks_quantity or query.asks_units or query.asks_date:
@@ -310,6 +310,11 @@ def _stated(query: Query, quoted: list[Evidence], draft: _Draft, words: dict[str
         new = [n for n in names if fold(n) not in fold(draft.text)]
         if new:
             lines.append(f"{words['names'].format(names=', '.join(new))} [{draft.number(ev)}].")
+            break
+    for ev in quoted:  # the topics a "which sectors" question asks for, from the first sentence that lists them
+        topics = [t for t in listed(ev.sentence.text, query, draft.language) if fold(t) not in fold(draft.text)]
+        if topics:
+            lines.append(f"{words['lists'].format(items=', '.join(topics))} [{draft.number(ev)}].")
             break
     return lines
 

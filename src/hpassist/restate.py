@@ -18,8 +18,8 @@ import re
 
 from .conflicts import QUALIFIER_KIND, format_number, qualified
 from .conflicts import Figure as Measured
-from .query import EVERYWHERE, Concept, Query, glossary, name_spans, not_names, person_titles, stopwords
-from .text import Figure, dates, figures, fold, is_unit, is_vietnamese_syllable, words
+from .query import EVERYWHERE, Concept, Query, glossary, lower_text, name_spans, not_names, person_titles, stopwords
+from .text import Figure, dates, figures, fold, is_scale, is_unit, is_vietnamese_syllable, words
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
 _PLAIN = {  # units named the same way whatever is measured
@@ -29,13 +29,32 @@ _PLAIN = {  # units named the same way whatever is measured
     "pp": {"en": "{} percentage points", "vi": "{} điểm phần trăm", "ko": "{}%p"},
     "TEU": {"en": "{} TEU", "vi": "{} TEU", "ko": "{} TEU"},
     "tonnes": {"en": "{} tonnes", "vi": "{} tấn", "ko": "{}톤"},
+    "people": {"en": "{} people", "vi": "{} người", "ko": "{}명"},
+    "firms": {"en": "{} companies", "vi": "{} doanh nghiệp", "ko": "{}개 기업"},
 }
+# Sums of money that conflicts does not render (under a million dollars, per m², other currencies): the
+# currency's template, and the scale words each language writes large sums with, largest first.
+_MONEY = {
+    "USD": {"en": "US${}", "vi": "{} USD", "ko": "{}달러"},
+    "VND": {"en": "{} VND", "vi": "{} đồng", "ko": "{}동"},
+    "KRW": {"en": "{} won", "vi": "{} won", "ko": "{}원"},
+    "JPY": {"en": "{} yen", "vi": "{} yên", "ko": "{}엔"},
+    "EUR": {"en": "€{}", "vi": "{} euro", "ko": "{}유로"},
+    "CNY": {"en": "{} yuan", "vi": "{} nhân dân tệ", "ko": "{}위안"},
+}
+_MONEY_SCALES = {
+    "en": ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")),
+    "vi": ((1e12, " nghìn tỷ"), (1e9, " tỷ"), (1e6, " triệu")),
+    "ko": ((1e12, "조"), (1e8, "억"), (1e4, "만")),
+}
+_PER = {"m2": "/m²", "ha": "/ha", "km2": "/km²"}
 _QUALIFIER_BEFORE = re.compile(r"(" + "|".join(sorted(QUALIFIER_KIND, key=len, reverse=True)) + r")\s*$", re.IGNORECASE)
 # A count the question asks for: "how many parks", "bao nhiêu khu công nghiệp", "산업단지는 몇 개", "몇 개의 산업단지".
 _COUNT_BEFORE = re.compile(r"(?:how many|number of|bao nhiêu|số lượng|몇\s*개의?)\s+(?:\S+\s+){0,2}$")
 _COUNT_AFTER = re.compile(r"^\S{0,2}\s*몇")
 _COUNTED_UNITS = {"parks", "projects", "firms", "countries", "people", "units"}  # data/units.tsv: things counted
 _DATES_STATED = 2
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NAMES_STATED = 4
 # What joins the names of one list: "LG, Heesung", "Jeil Group và SK Group", "HEZA and SIA".
 _LIST_JOIN = re.compile(r"\s*(?:,|;|&|–|-|và|cùng|and|với|와|과|\(|\))?\s*(?:và|and)?\s*", re.IGNORECASE)
@@ -54,6 +73,14 @@ def restated(sentence: str, query: Query, language: str) -> str | None:
         text = _render_at(sentence, match, kind, language) if match else None
         if text:
             items.setdefault(text, match.start)
+    if not items and query.asks_quantity and not kinds and not any(_asks_count(c, query) for c in query.all_concepts):
+        # "how much / bao nhiêu" with no kind named: the figure nearest the question's own words.
+        anchors = anchor_spans(sentence, query) or [(0, 0)]
+        for figure in sorted(inside, key=lambda f: min(_gap(("", f.start, f.start), a) for a in anchors)):
+            text = _render_at(sentence, figure, (), language)
+            if text:
+                items[text] = figure.start
+                break
     if query.asks_date:
         given = {fold(d) for d, _ in dates(query.text)}
         for text, at in [(d, at) for d, at in dates(sentence) if start <= at < end and fold(d) not in given][:_DATES_STATED]:
@@ -67,7 +94,7 @@ def named(sentence: str, query: Query) -> tuple[list[str], bool]:
     one nearest the question's words, with those listed beside it; never a name the question gives
     itself. Also whether a noun or title introduced it (a surer answer). ([], False) for other questions."""
     asked = query.asks_name
-    if asked is None:
+    if asked is None or asked[0] == "topic":
         return [], False
     concepts = tuple(c for c in glossary() if c.found_in(sentence))
     covered = {w for c in concepts if c.english[0] in EVERYWHERE for t in c.terms for w in words(t)}
@@ -95,6 +122,44 @@ def named(sentence: str, query: Query) -> tuple[list[str], bool]:
     names = [n for n, _, _ in spans[first : last + 1]]
     unique = [n for n in dict.fromkeys(names) if not any(n != m and n in m for m in names)]
     return unique[:_NAMES_STATED], best in introduced
+
+
+def listed(sentence: str, query: Query, language: str) -> list[str]:
+    """The topics a "which sectors / what kind" question asks for, from `sentence`, named in `language`:
+    the longest list of glossary concepts the sentence gives ("điện tử, phụ tùng ô tô và máy móc" ->
+    electronics, auto parts, machinery), none that the question names, no places or organisations."""
+    if query.asks_name is None or query.asks_name[0] != "topic":
+        return []
+    lowered = lower_text(sentence)
+    spans = sorted(
+        ((start, end, concept) for concept in glossary() for start, end in _term_spans(concept, lowered)
+         if not concept.entity and concept not in query.all_concepts and not is_scale(concept.english[0])),
+        key=lambda span: (span[0], span[0] - span[1]),
+    )
+    runs: list[list[tuple[int, int, Concept]]] = []
+    for span in spans:
+        if runs and span[0] < runs[-1][-1][1]:
+            continue  # inside a longer term already taken ("chip" of "bán dẫn, chip")
+        joined = runs and _LIST_JOIN.fullmatch(lowered[runs[-1][-1][1] : span[0]])
+        if joined:
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    lists = [list(dict.fromkeys(concept for _, _, concept in run)) for run in runs]
+    concepts = max(lists, key=len, default=[])
+    if len(concepts) < 2:
+        return []  # one topic is no list: the model's own sentence states it
+    column = {"vi": "vietnamese", "ko": "korean"}.get(language, "english")
+    return [getattr(c, column)[0] for c in concepts]
+
+
+def _term_spans(concept: Concept, lowered: str) -> list[tuple[int, int]]:
+    """Where a term of `concept` occurs in a lower-cased text: whole words, Korean also before a particle."""
+    spans = []
+    for term in concept.terms:
+        after = "" if _HANGUL.search(term) else r"(?!\w)"
+        spans += [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(term)}{after}", lowered)]
+    return spans
 
 
 def _title_spans(sentence: str) -> list[tuple[int, int]]:
@@ -192,13 +257,31 @@ def _render_at(sentence: str, figure: Figure, kind: tuple[str, ...] | Concept, l
 def _render(figure: Figure, qualifier: str | None, concept: Concept | None, language: str) -> str | None:
     if figure.unit == "USD" and figure.value >= 1e6 or figure.unit in _BY_UNIT:
         return Measured(_BY_UNIT.get(figure.unit, "usd"), figure.value, qualifier, "").render(language)
+    language = language if language in ("en", "vi", "ko") else "en"
+    concept = concept or _counted_concept(figure)
     if figure.unit in _PLAIN:
-        template = _PLAIN[figure.unit][language if language in ("en", "vi", "ko") else "en"]
+        text = _PLAIN[figure.unit][language].format(format_number(figure.value, language))
+    elif figure.unit.split("/")[0] in _MONEY:
+        text = _money(figure, language)
     elif concept is not None:
-        template = _counted_template(concept, figure.value, language)
+        text = _counted_template(concept, figure.value, language).format(format_number(figure.value, language))
     else:
         return None
-    return qualified(template.format(format_number(figure.value, language)), qualifier, language)
+    return qualified(text, qualifier, language)
+
+
+def _money(figure: Figure, language: str) -> str:
+    """'US$106/m²', '2,43 triệu đồng', '1.3조원': the sum in its currency, large sums with a scale word."""
+    currency, _, per = figure.unit.partition("/")
+    scale = next(((size, word) for size, word in _MONEY_SCALES[language] if figure.value >= size), (1.0, ""))
+    amount = format_number(figure.value / scale[0], language) + scale[1]
+    return _MONEY[currency][language].format(amount) + _PER.get(per, "")
+
+
+def _counted_concept(figure: Figure) -> Concept | None:
+    """The glossary concept a count's unit word names ("14 KCN": industrial park), or None."""
+    written = figure.unit_text.lower()
+    return next((c for c in glossary() if written and written in c.terms), None) if figure.unit in _COUNTED_UNITS else None
 
 
 def _counted_template(concept: Concept, value: float, language: str) -> str:
