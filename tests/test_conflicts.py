@@ -165,6 +165,9 @@ def test_a_figure_whose_subject_is_another_country_or_company_is_no_report_of_th
     documents = {"0.txt": korea, "1.txt": province}
     total = reports(parse_query("How many FDI projects does Bac Ninh have?", 120, 4000), ranked, 0.5, documents)
     assert [[f.value for f in r.figures] for r in total] == [[1767]]
+    among = "Hàn Quốc đang là quốc gia đứng đầu trong số 39 quốc gia và vùng lãnh thổ đầu tư vào Bắc Ninh."
+    countries = reports(parse_query("How many countries have invested in Bac Ninh?", 120, 4000), _ranked(among), 0.5, {})
+    assert [[f.value for f in r.figures] for r in countries] == [[39]]  # the whole Korea is one of
     of_korea = reports(parse_query("How many projects does Korea have in Bac Ninh?", 120, 4000), ranked, 0.5, documents)
     assert [[f.value for f in r.figures] for r in of_korea] == [[960]]
 

@@ -249,6 +249,7 @@ def reports(
 
 # A place named as where something is ("in Bac Ninh", "tại Bắc Ninh", "박닌에"), not who holds the figure.
 _LOCATED_BEFORE = re.compile(r"(?:\b(?:in|at|into|to|across|from)|(?<!\w)(?:tại|ở|vào|đến|sang|từ|trên địa bàn))\s*$", re.IGNORECASE)
+_WHOLE_BEFORE = re.compile(r"(?:\b(?:among|out of|of all)|(?<!\w)(?:trong số|trong tổng số))\s*$", re.IGNORECASE)
 _LOCATED_AFTER = re.compile(r"^(?:성|시|도)?(?:에서|에|로|으로)")
 
 
@@ -261,6 +262,8 @@ def _of_another(query: Query, sentence: str, figure: Figure) -> bool:
     if at <= 0:
         return False
     before = lower_text(sentence[:at])
+    if _WHOLE_BEFORE.search(before):
+        return False  # "đứng đầu … trong số 39 quốc gia": the whole it is one of, not its own figure
     asked = {c for c in query.all_concepts if c.entity}
     mentions = [(-1, None)]
     for concept in glossary():
