@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .periods import fitting, period_of
-from .query import EVERYWHERE, Query, glossary, lower_text
+from .query import EVERYWHERE, Concept, Query, glossary, lower_text
 from .schema import Evidence, Trend, TrendPoint
 from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value, years
 
@@ -253,6 +253,15 @@ _WHOLE_BEFORE = re.compile(r"(?:\b(?:among|out of|of all)|(?<!\w)(?:trong số|t
 _LOCATED_AFTER = re.compile(r"^(?:성|시|도)?(?:에서|에|로|으로)")
 
 
+@lru_cache(maxsize=1)
+def _entity_terms() -> tuple[re.Pattern[str], dict[str, Concept]]:
+    """One pattern for every term of the glossary's countries, places and companies (longest first), and
+    the concept of each term: `_of_another` runs per figure, on the answer's path."""
+    by_term = {t: c for c in glossary() if c.entity for t in c.terms}
+    alternatives = "|".join(re.escape(t) for t in sorted(by_term, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})"), by_term
+
+
 def _of_another(query: Query, sentence: str, figure: Figure) -> bool:
     """The figure follows a country, place or company the question does not name, as the subject of its
     words ("…, Hàn Quốc đứng đầu với 960 dự án" for a question about the province): that one's figure.
@@ -265,13 +274,11 @@ def _of_another(query: Query, sentence: str, figure: Figure) -> bool:
     if _WHOLE_BEFORE.search(before):
         return False  # "đứng đầu … trong số 39 quốc gia": the whole it is one of, not its own figure
     asked = {c for c in query.all_concepts if c.entity}
-    mentions = [(-1, None)]
-    for concept in glossary():
-        if concept.entity:
-            for term in concept.terms:
-                for m in re.finditer(rf"(?<!\w){re.escape(term)}", before):
-                    if not _LOCATED_BEFORE.search(before[: m.start()]) and not _LOCATED_AFTER.match(before[m.end() :]):
-                        mentions.append((m.end(), concept))
+    pattern, by_term = _entity_terms()
+    mentions: list[tuple[int, Concept | None]] = [(-1, None)]
+    for m in pattern.finditer(before):
+        if not _LOCATED_BEFORE.search(before[: m.start()]) and not _LOCATED_AFTER.match(before[m.end() :]):
+            mentions.append((m.end(), by_term[m.group(0)]))
     folded = fold(before)
     mentions += [(m.end(), None) for n in query.names for m in re.finditer(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded)]
     _, nearest = max(mentions, key=lambda m: m[0])

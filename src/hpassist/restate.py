@@ -280,8 +280,7 @@ def _money(figure: Figure, language: str) -> str:
 
 def _counted_concept(figure: Figure) -> Concept | None:
     """The glossary concept a count's unit word names ("14 KCN": industrial park), or None."""
-    written = figure.unit_text.lower()
-    return next((c for c in glossary() if written and written in c.terms), None) if figure.unit in _COUNTED_UNITS else None
+    return next((c for c in glossary() if _counted(figure, c)), None) if figure.unit in _COUNTED_UNITS else None
 
 
 def _counted_template(concept: Concept, value: float, language: str) -> str:
