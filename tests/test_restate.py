@@ -90,7 +90,7 @@ def test_the_asked_name_is_stated(sentence: str, question: str, expected: list[s
 
 def test_no_name_for_a_question_that_asks_for_none_or_gives_it() -> None:
     sentence = "Ông Lê Tiến Châu – Bí thư Thành ủy Hải Phòng nhấn mạnh hợp tác."
-    assert named(sentence, _q("Hải Phòng muốn hợp tác trong lĩnh vực gì?")) == ([], False)
+    assert named(sentence, _q("Hải Phòng muốn hợp tác trong lĩnh vực gì?")).names == []
     assert named(sentence, _q("Who is Lê Tiến Châu?"))[0] == []
 
 
@@ -138,3 +138,26 @@ def test_the_listed_topics_are_named_in_the_readers_language(question: str, expe
 def test_no_list_for_one_topic_or_a_question_that_asks_for_none() -> None:
     assert listed("Dự án tập trung vào lĩnh vực điện tử.", _q("Which sectors do the projects focus on?"), "en") == []
     assert listed(SECTORS, _q("How many projects are there?"), "en") == []
+
+
+def test_a_name_with_the_questions_words_beside_it_is_the_surer_answer() -> None:
+    # both names have a title before them; the question's words describe only the first
+    question = _q("Ai là Chủ tịch kiêm Tổng giám đốc Khu kinh tế tự do Chungbuk?")
+    described = named("Ông Maeng Gyeong Jae - Chủ tịch kiêm Tổng giám đốc Khu kinh tế tự do Chungbuk cho biết.", question)
+    other = named("Đó là chia sẻ của ông Lê Trung Kiên – Trưởng ban BQL KKT Hải Phòng với đoàn Khu kinh tế tự do Chungbuk.", question)
+    assert described.names == ["Maeng Gyeong Jae"] and described.introduced  # "Ông" opens the name
+    assert other.introduced and described.near > other.near
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # side by side, two terms name one thing: its kind in Vietnamese comes after ("công nghệ bán dẫn")
+        ("Thu hút đầu tư vào các lĩnh vực: điện tử, công nghệ bán dẫn, sản xuất chip, năng lượng tái tạo.",
+         ["electronics", "semiconductor", "renewable energy"]),
+        # … and before it in English; a verb before the list is no part of it
+        ("Investors favour semiconductor technology, electronics and logistics.", ["semiconductor", "electronics", "logistics"]),
+    ],
+)
+def test_listed_things_of_several_words_are_one_topic_each(sentence: str, expected: list[str]) -> None:
+    assert listed(sentence, _q("Which sectors are the projects in?"), "en") == expected

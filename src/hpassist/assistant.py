@@ -304,18 +304,20 @@ def _stated(query: Query, quoted: list[Evidence], draft: _Draft, words: dict[str
                 if not quantities(figure) <= quantities(draft.text) or not quantities(figure):
                     lines.append(f"{words['figures'].format(figure=figure)} [{draft.number(ev)}].")
                 break
-    # Names from the best sentence that has some, one whose name the question's noun or a title introduces first.
-    found = [(ev, *named(ev.sentence.text, query)) for ev in quoted]
-    for ev, names, introduced in sorted(found, key=lambda item: not item[2]):
-        new = [n for n in names if fold(n) not in fold(draft.text)]
+    # Names from the best sentence that has some: one whose name the question's noun or a title introduces
+    # first, then the one with most of the question's words beside its name, then the best ranked.
+    found = [(ev, named(ev.sentence.text, query)) for ev in quoted]
+    for ev, names in sorted(found, key=lambda item: (not item[1].introduced, -item[1].near)):
+        new = [n for n in names.names if fold(n) not in fold(draft.text)]
         if new:
             lines.append(f"{words['names'].format(names=', '.join(new))} [{draft.number(ev)}].")
             break
-    for ev in quoted:  # the topics a "which sectors" question asks for, from the first sentence that lists them
-        topics = [t for t in listed(ev.sentence.text, query, draft.language) if fold(t) not in fold(draft.text)]
-        if topics:
-            lines.append(f"{words['lists'].format(items=', '.join(topics))} [{draft.number(ev)}].")
-            break
+    # The topics a "which sectors" question asks for, from the sentence that lists most of them.
+    lists = [(ev, listed(ev.sentence.text, query, draft.language)) for ev in quoted]
+    ev, topics = max(lists, key=lambda item: len(item[1]), default=(None, []))
+    topics = [t for t in topics if fold(t) not in fold(draft.text)]
+    if ev is not None and topics:
+        lines.append(f"{words['lists'].format(items=', '.join(topics))} [{draft.number(ev)}].")
     return lines
 
 

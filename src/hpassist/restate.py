@@ -15,9 +15,11 @@ thing counted before it, so a question about the economic zone gets the zone's a
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .conflicts import QUALIFIER_KIND, format_number, qualified
 from .conflicts import Figure as Measured
+from .language import detect_language
 from .query import EVERYWHERE, Concept, Query, glossary, lower_text, name_spans, not_names, person_titles, stopwords
 from .text import Figure, dates, figures, fold, is_scale, is_unit, is_vietnamese_syllable, words
 
@@ -56,7 +58,10 @@ _COUNTED_UNITS = {"parks", "projects", "firms", "countries", "people", "units"} 
 _DATES_STATED = 2
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NAMES_STATED = 4
+_BESIDE = 40  # characters from a name within which the question's words count as describing it
 # What joins the names of one list: "LG, Heesung", "Jeil Group và SK Group", "HEZA and SIA".
+_SAME_ITEM = re.compile(r"\s*")  # concepts side by side name one listed thing
+_NEXT_ITEM = re.compile(r"\s*(?:,|;|&|và|and|및|와|과|hoặc|or)\s*(?:và|and)?\s*(?:[^\W\d]+\s+){0,2}", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,|;|&|–|-|và|cùng|and|với|와|과|\(|\))?\s*(?:và|and)?\s*", re.IGNORECASE)
 
 
@@ -88,14 +93,22 @@ def restated(sentence: str, query: Query, language: str) -> str | None:
     return "; ".join(sorted(items, key=items.get)) or None
 
 
-def named(sentence: str, query: Query) -> tuple[list[str], bool]:
+class Names(NamedTuple):
+    """The names a sentence gives for a "who / which" question, and how surely they answer it."""
+
+    names: list[str]
+    introduced: bool  # the question's noun or a person's title introduces the first
+    near: int = 0  # how many of the question's own words stand beside it ("Maeng … - Chủ tịch … Chungbuk")
+
+
+def named(sentence: str, query: Query) -> Names:
     """The names a "who / which" question asks for, from `sentence`: the one the question's noun or a
     person's title introduces ("công ty nào" -> "Công ty TNHH Ecovance", "ông Lê Trung Kiên"), else the
     one nearest the question's words, with those listed beside it; never a name the question gives
-    itself. Also whether a noun or title introduced it (a surer answer). ([], False) for other questions."""
+    itself. Empty for other questions."""
     asked = query.asks_name
     if asked is None or asked[0] == "topic":
-        return [], False
+        return Names([], False)
     concepts = tuple(c for c in glossary() if c.found_in(sentence))
     covered = {w for c in concepts if c.english[0] in EVERYWHERE for t in c.terms for w in words(t)}
     anchors = anchor_spans(sentence, query)
@@ -106,10 +119,12 @@ def named(sentence: str, query: Query) -> tuple[list[str], bool]:
         if name and not set(words(name)) <= covered and not set(words(name)) <= set(words(query.text)):
             spans.append((name, start, end))
     if not spans or not anchors:
-        return [], False
+        return Names([], False)
     kind, asking = asked
     nouns = _noun_spans(sentence, asking) if kind == "name" else _title_spans(sentence)
-    introduced = [i for i, (_, start, _) in enumerate(spans) if any(0 <= start - end <= 12 for _, end in nouns)]
+    introduced = [  # the title or noun just before the name, or opening it ("Ông Maeng Gyeong Jae")
+        i for i, (_, start, _) in enumerate(spans) if any(0 <= start - end <= 12 or at == start for at, end in nouns)
+    ]
     candidates = introduced if kind == "person" and introduced else range(len(spans))
     if kind == "name" and introduced:
         candidates = introduced[:1]
@@ -121,7 +136,8 @@ def named(sentence: str, query: Query) -> tuple[list[str], bool]:
         last += 1
     names = [n for n, _, _ in spans[first : last + 1]]
     unique = [n for n in dict.fromkeys(names) if not any(n != m and n in m for m in names)]
-    return unique[:_NAMES_STATED], best in introduced
+    beside = {fold(sentence[a:b]) for a, b in anchors if _gap(spans[best], (a, b)) <= _BESIDE}
+    return Names(unique[:_NAMES_STATED], best in introduced, len(beside))
 
 
 def listed(sentence: str, query: Query, language: str) -> list[str]:
@@ -136,16 +152,21 @@ def listed(sentence: str, query: Query, language: str) -> list[str]:
          if not concept.entity and concept not in query.all_concepts and not is_scale(concept.english[0])),
         key=lambda span: (span[0], span[0] - span[1]),
     )
-    runs: list[list[tuple[int, int, Concept]]] = []
-    for span in spans:
-        if runs and span[0] < runs[-1][-1][1]:
+    head_first = detect_language(sentence) == "vi"  # "công nghệ bán dẫn" is a kind of semiconductor work
+    runs: list[list[list[Concept]]] = []  # lists of items, each item the concepts of one listed thing
+    end = 0
+    for start, stop, concept in spans:
+        if start < end:
             continue  # inside a longer term already taken ("chip" of "bán dẫn, chip")
-        joined = runs and _LIST_JOIN.fullmatch(lowered[runs[-1][-1][1] : span[0]])
-        if joined:
-            runs[-1].append(span)
+        gap = lowered[end:start]
+        if runs and _NEXT_ITEM.fullmatch(gap):
+            runs[-1].append([concept])
+        elif runs and _SAME_ITEM.fullmatch(gap):
+            runs[-1][-1].append(concept)  # "công nghệ bán dẫn": one thing
         else:
-            runs.append([span])
-    lists = [list(dict.fromkeys(concept for _, _, concept in run)) for run in runs]
+            runs.append([[concept]])
+        end = stop
+    lists = [list(dict.fromkeys(item[-1] if head_first else item[0] for item in run)) for run in runs]
     concepts = max(lists, key=len, default=[])
     if len(concepts) < 2:
         return []  # one topic is no list: the model's own sentence states it
