@@ -14,6 +14,12 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_ROOT.parent.parent
 
 
+def _default_prompts() -> Path:
+    """The repository's prompts/ when run from a checkout, else the copy installed inside the package."""
+    checkout = REPO_ROOT / "prompts"
+    return checkout if checkout.is_dir() else PACKAGE_ROOT / "prompt_files"
+
+
 def _default_corpus() -> list[Path]:
     seeds = REPO_ROOT / "seeds"
     return [seeds] if seeds.is_dir() else []
@@ -27,7 +33,7 @@ class Settings(BaseSettings):
     # Where things live
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("hpassist", appauthor=False)))
     corpus_dirs: list[Path] = Field(default_factory=_default_corpus)
-    prompts_dir: Path = REPO_ROOT / "prompts"
+    prompts_dir: Path = Field(default_factory=_default_prompts)
     collection: str = "hpassist"
 
     # Chunking
