@@ -88,6 +88,18 @@ class Assistant:
             best.setdefault(ev.sentence.chunk_id, ev.score)
         return sorted(retrieval.chunks, key=lambda c: best.get(c.chunk.id, 0.0), reverse=True)[:k]
 
+    def as_runnable(self):
+        """This assistant as a LangChain Runnable (invoke / stream / batch), see hpassist.runnables."""
+        from .runnables import AssistantRunnable
+
+        return AssistantRunnable(self)
+
+    def as_retriever(self, k: int = 5):
+        """Its hybrid retriever as a LangChain BaseRetriever returning cited Documents."""
+        from .runnables import HybridRetriever
+
+        return HybridRetriever(assistant=self, k=k)
+
     def _generator_or_none(self) -> Generator | None:
         """The generator, or None when the model cannot be loaded (answers then show passages only)."""
         try:
