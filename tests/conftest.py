@@ -1,4 +1,5 @@
-"""Shared fixtures: a real index of the seed corpus in a temporary data dir, built once per session."""
+"""Shared fixtures: a real index of the seed corpus in a temporary data dir, built once per session; every
+test runs away from the user's real data directory (the scripted chat model lives in fakes.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from hpassist.settings import REPO_ROOT, Settings  # noqa: E402
 
 SEEDS = REPO_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory):
+    """No test reads or writes the user's real data directory: a default Settings() lands in a temporary one."""
+    previous = os.environ.get("HPASSIST_DATA_DIR")
+    os.environ["HPASSIST_DATA_DIR"] = str(tmp_path_factory.mktemp("default-data"))
+    yield
+    if previous is None:
+        os.environ.pop("HPASSIST_DATA_DIR", None)
+    else:
+        os.environ["HPASSIST_DATA_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -17,11 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field
 
+from fakes import ScriptedChatModel
 from hpassist import Answer, Assistant
 from hpassist.settings import REPO_ROOT, Settings
 from hpassist.tokens import count_tokens
@@ -60,22 +57,6 @@ BAD: list[tuple[str, Any, str]] = [
 TEXT_CASES = [(i, q, m) for i, q, m in BAD if isinstance(q, str)]
 
 
-class Recording(BaseChatModel):
-    """A scripted chat model that records every prompt it is given; with no reply left it answers ''."""
-
-    replies: list[str] = Field(default_factory=list)
-    prompts: list[list[BaseMessage]] = Field(default_factory=list)
-
-    @property
-    def _llm_type(self) -> str:
-        return "recording"
-
-    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
-        self.prompts.append(list(messages))
-        reply = self.replies.pop(0) if self.replies else ""
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
-
-
 def events(assistant: Assistant, question: Any, history=None) -> tuple[list[str], Answer]:
     """The streamed text pieces and the final Answer."""
     out = list(assistant.stream(question, history))
@@ -84,18 +65,18 @@ def events(assistant: Assistant, question: Any, history=None) -> tuple[list[str]
 
 
 @pytest.fixture(scope="module")
-def model() -> Recording:
-    return Recording()
+def model() -> ScriptedChatModel:
+    return ScriptedChatModel()
 
 
 @pytest.fixture(scope="module")
-def scripted(settings: Settings, model: Recording) -> Assistant:
+def scripted(settings: Settings, model: ScriptedChatModel) -> Assistant:
     """The real index and pipeline with a recording chat model."""
     return Assistant(settings, chat_model=model)
 
 
 @pytest.fixture
-def fresh(model: Recording) -> Recording:
+def fresh(model: ScriptedChatModel) -> ScriptedChatModel:
     model.replies, model.prompts = [], []
     return model
 
