@@ -18,13 +18,9 @@ SEEDS = REPO_ROOT / "seeds"
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory):
     """No test reads or writes the user's real data directory: a default Settings() lands in a temporary one."""
-    previous = os.environ.get("HPASSIST_DATA_DIR")
-    os.environ["HPASSIST_DATA_DIR"] = str(tmp_path_factory.mktemp("default-data"))
-    yield
-    if previous is None:
-        os.environ.pop("HPASSIST_DATA_DIR", None)
-    else:
-        os.environ["HPASSIST_DATA_DIR"] = previous
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HPASSIST_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
+        yield
 
 
 @pytest.fixture(scope="session")

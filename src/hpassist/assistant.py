@@ -328,7 +328,7 @@ def _stated(query: Query, quoted: list[Evidence], draft: _Draft, words: dict[str
     lists = [(ev, listed(ev.sentence.text, query, draft.language)) for ev in quoted]
     ev, topics = max(lists, key=lambda item: len(item[1]), default=(None, []))
     topics = [t for t in topics if fold(t) not in fold(draft.text)]
-    if ev is not None and topics:
+    if topics:
         lines.append(f"{words['lists'].format(items=', '.join(topics))} [{draft.number(ev)}].")
     return lines
 

@@ -60,7 +60,6 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NAMES_STATED = 4
 _BESIDE = 40  # characters from a name within which the question's words count as describing it
 # What joins the names of one list: "LG, Heesung", "Jeil Group và SK Group", "HEZA and SIA".
-_SAME_ITEM = re.compile(r"\s*")  # concepts side by side name one listed thing
 _NEXT_ITEM = re.compile(r"\s*(?:,|;|&|và|and|및|와|과|hoặc|or)\s*(?:và|and)?\s*(?:[^\W\d]+\s+){0,2}", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,|;|&|–|-|và|cùng|and|với|와|과|\(|\))?\s*(?:và|and)?\s*", re.IGNORECASE)
 
@@ -161,8 +160,8 @@ def listed(sentence: str, query: Query, language: str) -> list[str]:
         gap = lowered[end:start]
         if runs and _NEXT_ITEM.fullmatch(gap):
             runs[-1].append([concept])
-        elif runs and _SAME_ITEM.fullmatch(gap):
-            runs[-1][-1].append(concept)  # "công nghệ bán dẫn": one thing
+        elif runs and not gap.strip():
+            runs[-1][-1].append(concept)  # side by side, "công nghệ bán dẫn": one thing
         else:
             runs.append([[concept]])
         end = stop
