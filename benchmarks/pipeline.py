@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from hpassist.chunking import chunk_document
-from hpassist.conflicts import reports
+from hpassist.evidence import by_best_sentence
 from hpassist.documents import load_paths
 from hpassist.embeddings import E5Embeddings
 from hpassist.evaluation import (
@@ -27,7 +27,7 @@ from hpassist.schema import Answer, Evidence, Sentence
 from hpassist.settings import REPO_ROOT, Settings
 
 from .measure import Meter, clock, dir_size_mib, peak_rss_mib, reset_peak_rss, rss_mib, summary
-from .probe import KEYS, Parts, instrument, parse, retrieval_cases, spread, timed_search, top_sources
+from .probe import KEYS, instrument, parse, retrieval_cases, spread, timed_search, top_sources
 
 
 def log(message: str) -> None:
@@ -98,7 +98,7 @@ def bench_indexing(settings: Settings, embedder: E5Embeddings) -> dict[str, Any]
 def bench_retrieval(assistant: Any, cases: list[EvalCase], n: int | None) -> dict[str, Any]:
     """Hybrid and dense-only search with their parts over the eval questions; recall@5 of expected sources."""
     settings = assistant.settings
-    parts = Parts(settings, assistant.index, assistant.retriever, assistant.selector, assistant.gate)
+    parts = assistant.pipeline
     chosen = spread(cases, n)
     meter = Meter()
     instrument(meter, assistant.index)
@@ -290,7 +290,7 @@ def answer_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     total = sum(r["total_s"] for r in rows)
     parts = {
         "retrieval": sum(r["timings"].get("retrieval", 0.0) for r in rows),
-        "evidence selection": sum(r["timings"].get("evidence", 0.0) for r in rows),
+        "evidence selection": sum(r["timings"].get(step, 0.0) for r in rows for step in ("evidence", "decision", "figures")),
         "follow-up rewrite (model)": sum(r["condense_s"] for r in rows),
         "prompt processing": sum(r["prompt_s"] for r in rows),
         "generation (decoding)": sum(r["decode_s"] for r in rows),
@@ -387,9 +387,9 @@ def _chunk_evidence(chunks: list[Any]) -> list[Evidence]:
 
 def _end_to_end(assistant: Any, case: EvalCase, facts: list[Evidence] | None) -> dict[str, Any]:
     """One full Assistant.stream answer; with `facts`, the model is given those instead of the selected
-    sentences (Assistant._facts replaced on this instance for the one answer). Scored with facts_correct."""
+    sentences (Pipeline.facts replaced on this instance for the one answer). Scored with facts_correct."""
     if facts is not None:
-        assistant._facts = lambda support, found: facts
+        assistant.pipeline.facts = lambda decision, found: facts
     try:
         start = clock()
         first = None
@@ -401,7 +401,7 @@ def _end_to_end(assistant: Any, case: EvalCase, facts: list[Evidence] | None) ->
                 first = clock()
         total = clock() - start
     finally:
-        vars(assistant).pop("_facts", None)
+        vars(assistant.pipeline).pop("facts", None)
     return {"answer_total_s": total, "answer_ttft_s": (first - start) if first else total,
             "answer_ok": bool(answer and facts_correct(answer, case)), "answer": (answer.text if answer else "")[:300]}
 
@@ -430,15 +430,10 @@ def bench_prompts(assistant: Any, cases: list[EvalCase], n: int) -> dict[str, An
     rows = []
     for number, case in enumerate(chosen, 1):
         query = parse(settings, case.question)
-        retrieval = assistant.retriever.search(query)
-        ranked = assistant.selector.rank(retrieval)
-        decision = assistant.gate.decide(query, ranked)
-        found = reports(query, ranked, settings.min_similarity, assistant.index.document_texts())
-        sentences = assistant._facts(decision.support, found) if decision.answerable else assistant.selector.select(ranked)
-        best: dict[str, float] = {}
-        for ev in ranked:
-            best.setdefault(ev.sentence.chunk_id, ev.score)
-        top3 = sorted(retrieval.chunks, key=lambda c: best.get(c.chunk.id, 0.0), reverse=True)[:3]
+        gathered = assistant.pipeline.gather(query)
+        decision = gathered.decision
+        sentences = gathered.facts if decision.answerable else assistant.pipeline.selector.select(gathered.ranked)
+        top3 = by_best_sentence(gathered.retrieval.chunks, gathered.ranked)[:3]
         row: dict[str, Any] = {"id": case.id, "lang": case.lang, "gate_answerable": decision.answerable}
         for style, facts in (("sentences", sentences), ("chunks", _chunk_evidence(top3))):
             messages = generator.prompt(query.text, query.language, facts)

@@ -11,37 +11,21 @@ with the changing-figures check are timed after it, as Assistant.stream does.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from hpassist.conflicts import reports
 from hpassist.evaluation import RECALL_K, EvalCase
-from hpassist.evidence import EvidenceSelector
+from hpassist.evidence import by_best_sentence
 from hpassist.index import Index
+from hpassist.pipeline import Pipeline
 from hpassist.query import Query, parse_query
-from hpassist.refusal import RefusalGate
-from hpassist.retrieval import Retrieval, Retriever
+from hpassist.retrieval import Retrieval
 from hpassist.schema import Evidence
 from hpassist.settings import Settings
 
 from .measure import Meter, clock
 
 KEYS = ("embed", "dense", "bm25", "fusion", "search", "search_no_embed", "rank", "vectors", "gate", "evidence", "total")
-
-
-@dataclass
-class Parts:
-    """The retrieval-side objects of one index."""
-
-    settings: Settings
-    index: Index
-    retriever: Retriever
-    selector: EvidenceSelector
-    gate: RefusalGate
-
-    @classmethod
-    def of(cls, settings: Settings, index: Index) -> "Parts":
-        return cls(settings, index, Retriever(index, settings), EvidenceSelector(index, settings), RefusalGate(settings, index))
 
 
 def instrument(meter: Meter, index: Index) -> None:
@@ -56,12 +40,12 @@ def parse(settings: Settings, text: str) -> Query:
     return parse_query(text, settings.max_question_tokens, settings.max_question_chars)
 
 
-def timed_search(parts: Parts, meter: Meter, query: Query, dense_only: bool = False, evidence: bool = True
+def timed_search(pipeline: Pipeline, meter: Meter, query: Query, dense_only: bool = False, evidence: bool = True
                  ) -> tuple[dict[str, float], Retrieval, list[Evidence]]:
     """Search once; return the parts' seconds, the retrieval and the ranked evidence (empty without `evidence`)."""
     meter.reset()
     start = clock()
-    retrieval = parts.retriever.search(query, dense_only=dense_only)
+    retrieval = pipeline.retriever.search(query, dense_only=dense_only)
     search = clock() - start
     row = {
         "embed": meter.get("embed"),
@@ -75,12 +59,12 @@ def timed_search(parts: Parts, meter: Meter, query: Query, dense_only: bool = Fa
     ranked: list[Evidence] = []
     if evidence:
         mark = clock()
-        ranked = parts.selector.rank(retrieval)
+        ranked = pipeline.selector.rank(retrieval)
         row["rank"] = clock() - mark
         row["vectors"] = meter.get("vectors")
         mark = clock()
-        parts.gate.decide(query, ranked)
-        reports(query, ranked, parts.settings.min_similarity, parts.index.document_texts())
+        pipeline.gate.decide(query, ranked)
+        reports(query, ranked, pipeline.settings.min_similarity, pipeline.index.document_texts())
         row["gate"] = clock() - mark
         row["evidence"] = row["rank"] + row["gate"]
         row["total"] = search + row["evidence"]
@@ -89,11 +73,7 @@ def timed_search(parts: Parts, meter: Meter, query: Query, dense_only: bool = Fa
 
 def top_sources(retrieval: Retrieval, ranked: list[Evidence], k: int = RECALL_K) -> list[str]:
     """Sources of the top-k chunks, reranked by their best sentence exactly as Assistant.retrieve does."""
-    best: dict[str, float] = {}
-    for ev in ranked:
-        best.setdefault(ev.sentence.chunk_id, ev.score)
-    chunks = sorted(retrieval.chunks, key=lambda c: best.get(c.chunk.id, 0.0), reverse=True)[:k]
-    return [c.chunk.source for c in chunks]
+    return [c.chunk.source for c in by_best_sentence(retrieval.chunks, ranked)[:k]]
 
 
 def spread(items: Sequence[Any], n: int | None) -> list[Any]:

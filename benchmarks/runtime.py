@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from hpassist.conflicts import reports
 from hpassist.evaluation import EvalCase
 from hpassist.schema import Answer
 
@@ -24,14 +23,11 @@ _INTERLEAVED = "Rewrite the follow-up question as one complete question: 'and ho
 
 def product_prompt(assistant: Any, case: EvalCase) -> list[Any] | None:
     """The messages the product sends the model for this question, or None when it refuses."""
-    settings = assistant.settings
-    query = parse(settings, case.question)
-    ranked = assistant.selector.rank(assistant.retriever.search(query))
-    decision = assistant.gate.decide(query, ranked)
-    if not decision.answerable:
+    query = assistant.pipeline.parse(case.question)
+    gathered = assistant.pipeline.gather(query)
+    if not gathered.decision.answerable:
         return None
-    found = reports(query, ranked, settings.min_similarity, assistant.index.document_texts())
-    return assistant.generator.prompt(query.text, query.language, assistant._facts(decision.support, found))
+    return assistant.generator.prompt(query.text, query.language, gathered.facts)
 
 
 def _raw_call(llama: Any, messages: list[dict[str, str]], max_tokens: int) -> dict[str, float]:

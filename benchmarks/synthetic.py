@@ -114,6 +114,7 @@ def build(records: Path, data_dir: Path, chunks: int, noise: float, seed: int) -
     """Create the tier's index: the real seed records plus synthetic copies up to `chunks` chunks."""
     from hpassist.embeddings import E5Embeddings
     from hpassist.index import Index
+    from hpassist.pipeline import Pipeline
     from hpassist.settings import Settings
 
     from .measure import clock, dir_size_mib, peak_rss_mib
@@ -242,7 +243,7 @@ def query(data_dir: Path, n_queries: int) -> dict[str, Any]:
     from hpassist.settings import Settings
 
     from .measure import Meter, clock, peak_rss_mib, rss_mib, summary
-    from .probe import KEYS, Parts, instrument, parse, retrieval_cases, spread, timed_search, top_sources
+    from .probe import KEYS, instrument, parse, retrieval_cases, spread, timed_search, top_sources
 
     settings = Settings(data_dir=data_dir, corpus_dirs=[])
     embedder = E5Embeddings(threads=settings.n_threads)
@@ -262,7 +263,7 @@ def query(data_dir: Path, n_queries: int) -> dict[str, Any]:
     mark = clock()
     index.keyword_search("đầu tư Hàn Quốc", 1)
     load["bm25_build_s"] = clock() - mark
-    parts = Parts.of(settings, index)
+    parts = Pipeline(settings, index)
     cases = spread(retrieval_cases(load_cases()), n_queries)
     meter = Meter()
     instrument(meter, index)

@@ -48,6 +48,6 @@ def test_newer_sources_win_only_for_figures_and_current_questions():
 def test_ranking_prefers_the_sentence_that_answers(assistant):
     """On the real index: the sentence listing the sectors beats longer sentences about Korean groups."""
     query = _query("Which sectors are Korean projects in Hai Phong mainly concentrated in?")
-    ranked = assistant.selector.rank(assistant.retriever.search(query))
+    ranked = assistant.pipeline.gather(query).ranked
     top = [fold(ev.sentence.text) for ev in ranked[:2]]
     assert any("dien tu" in text and "may moc" in text for text in top)

@@ -111,5 +111,5 @@ def test_a_quantity_question_sees_every_document_that_states_the_figure(assistan
     from hpassist.query import parse_query
 
     query = parse_query("How many projects has the Republic of Korea registered in Hai Phong?", 120, 4000)
-    texts = [c.chunk.text for c in assistant.retriever.search(query).chunks]
+    texts = [c.chunk.text for c in assistant.pipeline.retriever.search(query).chunks]
     assert any("320 dự án" in t for t in texts)

@@ -7,8 +7,7 @@ from hpassist.query import parse_query
 
 def _decide(assistant, question):
     query = parse_query(question, 120, 4000)
-    ranked = assistant.selector.rank(assistant.retriever.search(query))
-    return assistant.gate.decide(query, ranked)
+    return assistant.pipeline.gather(query).decision
 
 
 @pytest.mark.parametrize(

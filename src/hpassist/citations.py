@@ -7,16 +7,21 @@ it states no figure) it is semantically close to that evidence. Unsupported sent
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from .embeddings import E5Embeddings
+from .language import written_in
 from .query import Concept, glossary, stopwords
 from .schema import Evidence
 from .text import Figure, fold, is_unit, quantities, units_agree, years
 from .text import figures as text_figures  # check() names its set of values `figures`
+
+log = logging.getLogger(__name__)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _NAME = re.compile(r"(?<![\w$])[A-ZÀ-ỸĐ][\w'’-]*(?:\s+[A-ZÀ-ỸĐ][\w'’-]*)*")
@@ -27,6 +32,17 @@ _WORD = re.compile(r"[^\W\d_]+")
 def split_answer(text: str) -> list[str]:
     """Sentences of generated text (a trailing fragment counts as a sentence)."""
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+def sentences_of(deltas: Iterable[str]) -> Iterator[str]:
+    """The sentences of streamed text, each as soon as it is complete, then the unfinished rest."""
+    buffer = ""
+    for delta in deltas:
+        buffer += delta
+        *complete, buffer = _SENTENCE_END.split(buffer)
+        yield from complete
+    if buffer.strip():
+        yield buffer.strip()
 
 
 def add_markers(sentence: str, indices: list[int]) -> str:
@@ -151,6 +167,17 @@ class Verifier:
         if not figures and sims[best] < self.support_similarity:
             return Check(False, reason=f"not close to any evidence ({sims[best]:.2f})")
         return Check(True, evidence=(holders[best],))
+
+    def supporting(self, sentence: str, evidence: list[Evidence], question: str, language: str) -> list[Evidence]:
+        """The evidence that backs a generated sentence of the answer, or [] when it may not be said: a
+        question back to the reader, a sentence in another language, or one the evidence does not hold."""
+        if sentence.rstrip().endswith("?") or not written_in(sentence, language):
+            return []
+        check = self.check(sentence, evidence, question)
+        if not check.supported:
+            log.info("dropped unsupported sentence %r: %s", sentence, check.reason)
+            return []
+        return [evidence[i] for i in check.evidence]
 
     def _similarities(self, sentence: str, texts: list[str]) -> np.ndarray:
         vectors = self.embedder.passages([sentence, *texts])

@@ -14,7 +14,7 @@ import re
 from .index import Index
 from .query import Query
 from .retrieval import Retrieval
-from .schema import Chunk, Evidence, Sentence
+from .schema import Chunk, Evidence, ScoredChunk, Sentence
 from .settings import Settings
 from .text import fold, quantities
 from .tokens import count_tokens
@@ -95,6 +95,14 @@ class Terms:
         found = self._found(text, language == self.language)
         total = sum(self.weights)
         return sum(w for w, hit in zip(self.weights, found) if hit) / total if total else 0.0
+
+
+def by_best_sentence(chunks: list[ScoredChunk], ranked: list[Evidence]) -> list[ScoredChunk]:
+    """The retrieved chunks reordered by the score of their best-ranked sentence, best first."""
+    best: dict[str, float] = {}
+    for ev in ranked:
+        best.setdefault(ev.sentence.chunk_id, ev.score)
+    return sorted(chunks, key=lambda c: best.get(c.chunk.id, 0.0), reverse=True)
 
 
 class EvidenceSelector:
