@@ -15,6 +15,8 @@ thing counted before it, so a question about the economic zone gets the zone's a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import NamedTuple
 
 from .conflicts import QUALIFIER_KIND, format_number, qualified
@@ -24,26 +26,7 @@ from .query import EVERYWHERE, Concept, Query, glossary, lower_text, name_spans,
 from .text import Figure, dates, figures, fold, is_scale, is_unit, is_vietnamese_syllable, words
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
-_PLAIN = {  # units named the same way whatever is measured
-    "ha": {"en": "{} ha", "vi": "{} ha", "ko": "{}ha"},
-    "m2": {"en": "{} m²", "vi": "{} m²", "ko": "{}㎡"},
-    "km2": {"en": "{} km²", "vi": "{} km²", "ko": "{}㎢"},
-    "pp": {"en": "{} percentage points", "vi": "{} điểm phần trăm", "ko": "{}%p"},
-    "TEU": {"en": "{} TEU", "vi": "{} TEU", "ko": "{} TEU"},
-    "tonnes": {"en": "{} tonnes", "vi": "{} tấn", "ko": "{}톤"},
-    "people": {"en": "{} people", "vi": "{} người", "ko": "{}명"},
-    "firms": {"en": "{} companies", "vi": "{} doanh nghiệp", "ko": "{}개 기업"},
-}
-# Sums of money that conflicts does not render (under a million dollars, per m², other currencies): the
-# currency's template, and the scale words each language writes large sums with, largest first.
-_MONEY = {
-    "USD": {"en": "US${}", "vi": "{} USD", "ko": "{}달러"},
-    "VND": {"en": "{} VND", "vi": "{} đồng", "ko": "{}동"},
-    "KRW": {"en": "{} won", "vi": "{} won", "ko": "{}원"},
-    "JPY": {"en": "{} yen", "vi": "{} yên", "ko": "{}엔"},
-    "EUR": {"en": "€{}", "vi": "{} euro", "ko": "{}유로"},
-    "CNY": {"en": "{} yuan", "vi": "{} nhân dân tệ", "ko": "{}위안"},
-}
+# The currency's large-sum scale words in each language, largest first (templates: data/unit_templates.tsv).
 _MONEY_SCALES = {
     "en": ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")),
     "vi": ((1e12, " nghìn tỷ"), (1e9, " tỷ"), (1e6, " triệu")),
@@ -279,9 +262,10 @@ def _render(figure: Figure, qualifier: str | None, concept: Concept | None, lang
         return Measured(_BY_UNIT.get(figure.unit, "usd"), figure.value, qualifier, "").render(language)
     language = language if language in ("en", "vi", "ko") else "en"
     concept = concept or _counted_concept(figure)
-    if figure.unit in _PLAIN:
-        text = _PLAIN[figure.unit][language].format(format_number(figure.value, language))
-    elif figure.unit.split("/")[0] in _MONEY:
+    plain, money = _templates("plain"), _templates("money")
+    if figure.unit in plain:
+        text = plain[figure.unit][language].format(format_number(figure.value, language))
+    elif figure.unit.split("/")[0] in money:
         text = _money(figure, language)
     elif concept is not None:
         text = _counted_template(concept, figure.value, language).format(format_number(figure.value, language))
@@ -295,7 +279,15 @@ def _money(figure: Figure, language: str) -> str:
     currency, _, per = figure.unit.partition("/")
     scale = next(((size, word) for size, word in _MONEY_SCALES[language] if figure.value >= size), (1.0, ""))
     amount = format_number(figure.value / scale[0], language) + scale[1]
-    return _MONEY[currency][language].format(amount) + _PER.get(per, "")
+    return _templates("money")[currency][language].format(amount) + _PER.get(per, "")
+
+
+@lru_cache(maxsize=2)
+def _templates(kind: str) -> dict[str, dict[str, str]]:
+    """{unit: {language: template}} of one kind ("plain" or "money") from data/unit_templates.tsv."""
+    text = resources.files("hpassist").joinpath("data/unit_templates.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return {unit: dict(zip(("en", "vi", "ko"), spellings)) for k, unit, *spellings in rows if k == kind}
 
 
 def _counted_concept(figure: Figure) -> Concept | None:
