@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from hpassist.language import HANGUL
 from hpassist.schema import Answer, ScoredChunk
 from hpassist.settings import REPO_ROOT
 from hpassist.text import figures as text_figures
@@ -45,7 +46,6 @@ _TRAILING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])+\s*$")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
 _SENTENCE_END = re.compile(r"[.!?。](?=\s)|\n")
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|「[^」]*」|『[^』]*』")
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
 _ENGLISH_FUNCTION_WORDS = frozenset(
     "the a an is are was were be been of and or in on at to as by for from with has have had its it this that "
@@ -305,8 +305,8 @@ def script_matches(text: str, lang: str) -> bool:
     # Text reads as Vietnamese when its marked words outnumber twice its English function words: an English
     # sentence naming "Lê Tiến Châu" stays English, a Vietnamese one naming an English title stays Vietnamese.
     if lang == "ko":
-        return bool(_HANGUL.search(text))
-    if _HANGUL.search(text):
+        return bool(HANGUL.search(text))
+    if HANGUL.search(text):
         return False
     words = _LATIN_WORD.findall(text)
     english = sum(1 for w in words if w.casefold() in _ENGLISH_FUNCTION_WORDS)
@@ -594,11 +594,17 @@ def run_eval(
         else:
             histories[case.id] = list(case.history)
         results[case.id] = run_case(assistant, case, histories[case.id])
-        result = results[case.id]
-        verdict = "pass" if result.passed else "FAIL"
-        print(f"[{number}/{len(cases)}] {case.id}: {verdict} ({result.latency_s:.1f}s)", file=sys.stderr, flush=True)
-    report = aggregate(list(results.values()))
-    write_report(report, Path(out_dir))
+        _progress(f"[{number}/{len(cases)}] {case.id}", results[case.id].passed, f" ({results[case.id].latency_s:.1f}s)")
+    return _published(aggregate(list(results.values())), write_report, out_dir)
+
+
+def _progress(label: str, passed: bool, detail: str = "") -> None:
+    print(f"{label}: {'pass' if passed else 'FAIL'}{detail}", file=sys.stderr, flush=True)
+
+
+def _published(report: Any, write: Any, out_dir: Path | str) -> Any:
+    """The report, once written into out_dir and its summary printed."""
+    write(report, Path(out_dir))
     print(report.summary(), flush=True)
     return report
 
@@ -610,7 +616,6 @@ def run_eval(
 
 def write_report(report: EvalReport, out_dir: Path) -> None:
     """Write report.json (everything) and report.md (tables) into out_dir."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     payload = {
         "counts": {k: getattr(report, k) for k in ("n_cases", "n_answerable", "n_unanswerable", "n_errors")},
         "metrics": report.metrics(),
@@ -619,8 +624,14 @@ def write_report(report: EvalReport, out_dir: Path) -> None:
         "threshold_failures": report.threshold_failures(),
         "cases": [asdict(r) | {"passed": r.passed} for r in report.cases],
     }
-    (out_dir / "report.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
-    (out_dir / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    _write(out_dir, "report", payload, render_markdown(report))
+
+
+def _write(out_dir: Path, name: str, payload: dict[str, Any], markdown: str) -> None:
+    """<name>.json (everything, for programs) and <name>.md (for people) into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{name}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out_dir / f"{name}.md").write_text(markdown, encoding="utf-8")
 
 
 _CASE_LEGEND = (
@@ -820,16 +831,11 @@ def run_conversations(
             searched = bool(history) and result.search_query.strip() != turn.case.question.strip()
             turns.append(TurnResult(dialogue, tags, result, turn.follow_up, searched, forbidden))
             history.append((turn.case.question, result.answer))
-            print(f"[{dialogue}] {turn.case.question[:60]!r}: {'pass' if turns[-1].passed else 'FAIL'}",
-                  file=sys.stderr, flush=True)
-    report = ConversationReport(turns, aggregate([t.result for t in turns]))
-    _write_conversations(report, Path(out_dir))
-    print(report.summary(), flush=True)
-    return report
+            _progress(f"[{dialogue}] {turn.case.question[:60]!r}", turns[-1].passed)
+    return _published(ConversationReport(turns, aggregate([t.result for t in turns])), _write_conversations, out_dir)
 
 
 def _write_conversations(report: ConversationReport, out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
     payload = {
         "turn_pass_rate": report.turn_pass_rate, "follow_up_detection": report.follow_up_detection,
         "by_tag": report.by_tag(), "metrics": report.report.metrics(),
@@ -837,7 +843,6 @@ def _write_conversations(report: ConversationReport, out_dir: Path) -> None:
                    "searched_as_follow_up": t.searched_as_follow_up, "forbidden_found": t.forbidden_found,
                    **asdict(t.result)} for t in report.turns],
     }
-    (out_dir / "conversations.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     lines = ["# Conversation evaluation", "", "```", report.summary(), "```", "",
              "| dialogue | turn | follow-up (expected / searched as) | answer | result |", "|---|---|---|---|---|"]
     for t in report.turns:
@@ -845,4 +850,4 @@ def _write_conversations(report: ConversationReport, out_dir: Path) -> None:
         why = "pass" if t.passed else "FAIL" + (f" (states {', '.join(t.forbidden_found)})" if t.forbidden_found else "")
         lines.append(f"| {t.dialogue} | {t.result.question.replace('|', '/')} | {t.follow_up} / {t.searched_as_follow_up} "
                      f"| {answer} | {why} |")
-    (out_dir / "conversations.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write(out_dir, "conversations", payload, "\n".join(lines) + "\n")
