@@ -17,7 +17,7 @@ from importlib import resources
 from .periods import fitting, period_of
 from .query import EVERYWHERE, Concept, Query, glossary, lower_text
 from .schema import Evidence, Trend, TrendPoint
-from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value, years
+from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value, scale_of, years
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _NUMBER = r"(\d[\d.,]*)"
@@ -33,7 +33,6 @@ _PATTERNS = (
 _KOREAN_USD = re.compile(rf"(약\s*)?({KO_NUMBER})\s*달러(\s*(?:이상|[을를]?\s*넘|가까이))?")
 # A share ("chiếm 14% cả nước") is relative to a total by nature, so it is read from the whole sentence.
 _PERCENT = re.compile(_QUALIFIER + _NUMBER + r"()\s*%")
-_SCALE = {"billion": 1e9, "bn": 1e9, "tỷ": 1e9, "million": 1e6, "triệu": 1e6, "": 1.0}
 _QUALIFIERS = {
     "more": {"en": "more than {}", "vi": "hơn {}", "ko": "{} 이상"},
     "nearly": {"en": "nearly {}", "vi": "gần {}", "ko": "약 {}"},
@@ -128,7 +127,7 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
 def _figure(unit: str, m: re.Match[str]) -> Figure:
     qualifier, number, scale = m.group(1), m.group(2), m.group(3)
     vietnamese = scale.lower() in VI_SCALES
-    value = float(f"{float(canonical_number(number.rstrip('.,'), vietnamese)) * _SCALE[scale.lower()]:.9g}")
+    value = float(f"{float(canonical_number(number.rstrip('.,'), vietnamese)) * scale_of(scale):.9g}")
     kind = QUALIFIER_KIND.get(qualifier.lower()) if qualifier else None
     return Figure(unit, value, kind, m.group(0).strip())
 

@@ -150,6 +150,11 @@ def _units() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return sorted(before, key=key), sorted(after, key=key)
 
 
+def scale_of(word: str) -> float:
+    """What a scale word multiplies by ('tỷ', 'billion' -> 1e9); 1 for no scale word."""
+    return _SCALES.get(word.lower(), 1.0)
+
+
 def is_scale(word: str) -> bool:
     """Whether a word only scales a number ('billion', 'tỷ', 'triệu'): no topic of its own."""
     return word.lower() in _SCALES or word in _KO_UNITS
