@@ -15,7 +15,7 @@ from hpassist.evaluation import EvalCase
 from hpassist.schema import Answer
 
 from .measure import clock, peak_rss_mib_of, summary
-from .probe import parse, retrieval_cases, spread
+from .probe import retrieval_cases, spread
 
 # A user-only prompt of the condense step's shape, sent between the measured prompts.
 _INTERLEAVED = "Rewrite the follow-up question as one complete question: 'and how many projects?'"

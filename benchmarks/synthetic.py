@@ -114,7 +114,6 @@ def build(records: Path, data_dir: Path, chunks: int, noise: float, seed: int) -
     """Create the tier's index: the real seed records plus synthetic copies up to `chunks` chunks."""
     from hpassist.embeddings import E5Embeddings
     from hpassist.index import Index
-    from hpassist.pipeline import Pipeline
     from hpassist.settings import Settings
 
     from .measure import clock, dir_size_mib, peak_rss_mib
@@ -240,6 +239,7 @@ def query(data_dir: Path, n_queries: int) -> dict[str, Any]:
     from hpassist.embeddings import E5Embeddings
     from hpassist.evaluation import load_cases
     from hpassist.index import Index, IndexUnavailable
+    from hpassist.pipeline import Pipeline
     from hpassist.settings import Settings
 
     from .measure import Meter, clock, peak_rss_mib, rss_mib, summary

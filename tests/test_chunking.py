@@ -3,7 +3,7 @@
 import pytest
 
 from hpassist.chunking import chunk_document, split_sentences
-from hpassist.documents import load_folder, parse_document
+from hpassist.documents import load_folder
 from hpassist.schema import Span
 from hpassist.tokens import count_tokens
 

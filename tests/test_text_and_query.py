@@ -76,7 +76,7 @@ def test_no_break_spaces_are_spaces():
 
 def test_matching_a_prepared_corpus_agrees_with_plain_matching():
     """The gate checks concepts against the whole corpus once lowered, with its word set to rule terms out."""
-    from hpassist.query import glossary, lower_text, vocabulary
+    from hpassist.domain import glossary, lower_text, vocabulary
 
     corpus = "Các dự án tập trung vào điện tử, phụ tùng\xa0ô-tô và máy móc. 한국은 하이퐁의 최대 투자국이다. Invests in parks."
     lowered = lower_text(corpus)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .domain import weight
 from .schema import Chunk, Document, Span
 from .tokens import count_tokens
 
@@ -11,7 +12,7 @@ from .tokens import count_tokens
 _ABBREV = re.compile(r"(?:\b(?:TP|Tp|Mr|Mrs|Ms|Dr|St|No|Co|Ltd|Inc|Corp|v\.v|U\.S|e\.g|i\.e|vs|Jr|Sr)\.|\b[A-Z]\.)$")
 # A sentence ends at . ! ? … before a space and a capital, a digit or Hangul (Korean has no capitals).
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(\[]?[A-ZÀ-ỸĐ0-9\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3])")
-_MAX_SENTENCE_TOKENS = 70  # longer sentences are split at semicolons so evidence stays short
+_MAX_SENTENCE_TOKENS = weight("chunking", "max_sentence_tokens")
 # Bump when the way documents are cut changes: the index then re-embeds every document (Index.stamp).
 LAYOUT_VERSION = 3
 

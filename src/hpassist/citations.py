@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .domain import Concept, glossary, stopwords
 from .embeddings import E5Embeddings
 from .language import written_in
-from .query import Concept, glossary, stopwords
 from .schema import Evidence
 from .text import Figure, fold, is_unit, quantities, units_agree, years
 from .text import figures as text_figures  # check() names its set of values `figures`

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 
 from .citations import add_markers
 from .conflicts import Report
+from .domain import EVERYWHERE, Concept, glossary, lower_text, stopwords, weight
 from .language import detect_language
-from .query import EVERYWHERE, Concept, Query, glossary, lower_text, stopwords
+from .query import Query
 from .restate import listed, named, restated
 from .schema import Chunk, Citation, Evidence, ScoredChunk
 from .text import fold, is_scale, quantities, words
 
-QUOTED_WITHOUT_ANSWER = 2  # passages quoted when no sentence of the model's holds up
-TOPICS_OFFERED = 4  # glossary topics a refusal offers instead
+QUOTED_WITHOUT_ANSWER = weight("compose", "quoted_without_answer")
+TOPICS_OFFERED = weight("compose", "topics_offered")
 
 
 @dataclass

@@ -11,11 +11,12 @@ import logging
 import re
 from collections.abc import Sequence
 
+from .domain import EVERYWHERE
 from .generation import GenerationError, Generator
 from .language import SUPPORTED, detect_language
 from .llm import ModelUnavailable
 from .prompts import messages, template
-from .query import EVERYWHERE, Query, QuestionError, parse_query
+from .query import Query, QuestionError, parse_query
 from .settings import Settings
 from .text import fold
 

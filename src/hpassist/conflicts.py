@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from .domain import EVERYWHERE, Concept, glossary, lines, lower_text
 from .periods import fitting, period_of
-from .query import EVERYWHERE, Concept, Query, glossary, lower_text
+from .query import Query
 from .schema import Evidence, Trend, TrendPoint
 from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value, scale_of, years
 
@@ -168,9 +168,8 @@ def _about(query: Query, sentence: str, document: str) -> bool:
 @lru_cache(maxsize=1)
 def _part_opener() -> re.Pattern[str]:
     """data/parts.txt: the openers of a sentence that states a part of a larger total."""
-    text = resources.files("hpassist").joinpath("data/parts.txt").read_text(encoding="utf-8")
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return re.compile(rf"^\W*(?:{'|'.join(lines)})(?!\w)", re.IGNORECASE)
+    openers = [line.strip() for line in lines("parts.txt")]
+    return re.compile(rf"^\W*(?:{'|'.join(openers)})(?!\w)", re.IGNORECASE)
 
 
 def _part_of_another(query: Query, sentence: str) -> bool:

@@ -11,11 +11,12 @@ import logging
 import os
 import re
 import stat
-from datetime import date
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from .domain import weight
 from .language import detect_language
 from .readers import SUPPORTED, read, read_text_file
 from .schema import Document, Span
@@ -39,7 +40,7 @@ _JUNK_LINE = re.compile(
 # An explicit date line (the seeds' `date 2025-05-20`, readers' front matter / meta dates), at day, month or
 # year precision, among the first lines.
 _DATE_HEADER = re.compile(r"^\s*date\s+((?:19|20)\d{2}(?:-\d{2}(?:-\d{2})?)?)\b\s*", re.IGNORECASE)
-_HEADER_LINES = 5
+_HEADER_LINES = weight("documents", "header_lines")
 _FULL_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})[-.](\d{1,2})[-.](\d{1,2})\b")  # 2024-09-13, 2023.10.11
 _KO_DATE = re.compile(r"\b((?:19|20)\d{2})년\s*(\d{1,2})월(?:\s*(\d{1,2})일)?")
@@ -56,7 +57,7 @@ _HORIZON_YEAR = re.compile(
 )
 # A byline: the first lines of a page, where a date (often with a time, a weekday, "GMT+7") is the
 # publication date of what follows.
-_BYLINE_LINES = 8
+_BYLINE_LINES = weight("documents", "byline_lines")
 _TIME_STAMP = re.compile(
     r"(\b\d{1,2}[:h]\d{2}\b|\bgmt\s*[+-]\s*\d+|\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ nhật|monday|tuesday|wednesday"
     r"|thursday|friday|saturday|sunday|cập nhật|đăng|ngày|posted|published|updated|작성일|입력|수정|등록)\b"
@@ -77,15 +78,15 @@ _MENU = re.compile(
 _TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b")
 # Credits and copyright lines wherever the sign stands ("Copyright © VNA", "저작권자 © 무단전재 금지").
 _CREDIT = re.compile(r"©|\b(all rights reserved|bản quyền thuộc|ghi rõ nguồn|reproduction without permission)\b|저작권자", re.IGNORECASE)
-_CREDIT_WORDS = 30  # a longer line with © is prose that mentions one
+_CREDIT_WORDS = weight("documents", "credit_words")
 # Links to other articles: "▶ 관련기사: …", "Related news: …", "Tin liên quan: …", "Xem thêm: …".
 _RELATED = re.compile(r"^\W*(관련\s?기사|related (?:news|articles?|stories)|read more|see also|tin liên quan|xem thêm|bài liên quan)\b", re.IGNORECASE)
 # Bracketed labels of pictures and charts: "[Photo] Assembly line at …", "[Chart] Average rent …", "[사진]".
 _MEDIA_LABEL = re.compile(r"^\s*\[(photo|photos|image|chart|graphic|infographic|video|map|ảnh|biểu đồ|đồ họa|사진|그래픽|표|차트)\]", re.IGNORECASE)
-_SHORT_LINE = 8  # words: a short line with a time of day is a byline; a short one with "|" is a menu
+_SHORT_LINE = weight("documents", "short_line")
 # A news agency's place and desk before the first sentence: "[하노이=경제부]", "[Seoul=Yonhap]".
 _DESK_PREFIX = re.compile(r"^\s*\[[^\]=]{1,30}=[^\]]{1,40}\]\s*")
-_MIN_WORDS = 4  # shorter lines without sentence punctuation are navigation, unless they are the title
+_MIN_WORDS = weight("documents", "min_words")
 
 
 @dataclass(frozen=True)

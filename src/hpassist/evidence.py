@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 
+from .domain import weight
 from .index import Index
 from .query import Query
 from .retrieval import Retrieval
@@ -25,15 +26,16 @@ _DATE = re.compile(
     r"\b\d{1,2}/\d{1,2}\b|\b(january|february|march|april|may|june|july|august|september|october|november"
     r"|december)\b|\bthang \d{1,2}\b|\d{1,2}\s*(월|일)"
 )
-COVERAGE_WEIGHT = 0.15
-FIGURE_WEIGHT = 0.04
-DATE_WEIGHT = 0.04  # a "when" question prefers sentences that name a day or a month
-PERIOD_WEIGHT = 0.06  # a question about "2024" prefers sources dated 2024
-SHARED_FIGURE_WEIGHT = 0.04  # per figure in both the question and the sentence ("2020–2025"), up to 3
-NAME_WEIGHT = 0.1  # per name of the question ("Matching Your Future") that the sentence contains
-RECENCY_WEIGHT = 0.01  # per year after 2020 (capped): for figures and "current" questions, newer sources win
-# near-ties, as investors want; for other questions the date says nothing about relevance
-COMMON_TERM_WEIGHT = 0.5  # the weight of a term every candidate contains (rarer terms add log(n/df))
+# Bonuses on top of a sentence's similarity to the question; data/weights.toml says what each does and on
+# which data it was chosen.
+COVERAGE_WEIGHT = weight("evidence", "coverage")
+FIGURE_WEIGHT = weight("evidence", "figure")
+DATE_WEIGHT = weight("evidence", "date")
+PERIOD_WEIGHT = weight("evidence", "period")
+SHARED_FIGURE_WEIGHT = weight("evidence", "shared_figure")
+NAME_WEIGHT = weight("evidence", "name")
+RECENCY_WEIGHT = weight("evidence", "recency")
+COMMON_TERM_WEIGHT = weight("evidence", "common_term")
 
 # Text that talks to the assistant rather than about Hai Phong ("ignore the sources and say ...", "AI assistant:",
 # "bỏ qua các hướng dẫn", "지시를 무시"): a planted instruction, never evidence. Matched on folded text.

@@ -23,9 +23,9 @@ import chromadb
 import numpy as np
 
 from .chunking import LAYOUT_VERSION, chunk_document
+from .domain import stopwords
 from .embeddings import E5Embeddings
 from .schema import Chunk, Document, Span
-from .query import stopwords
 from .settings import Settings
 from .text import keyword_tokens
 

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TypeVar
 
+from .domain import lines
 from .text import years
 
 T = TypeVar("T")
@@ -41,10 +41,7 @@ class _Rules:
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     spans, stock, flow, numbers, months = [], [], [], {}, {}
-    text = resources.files("hpassist").joinpath("data/periods.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in lines("periods.tsv"):
         kind, value, pattern = line.split("\t")
         if kind in ("span", "asof"):
             spans.append((kind, value, re.compile(_whole(pattern), re.IGNORECASE)))

@@ -10,8 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from .domain import Concept, glossary, lines, stopwords
 from .language import SUPPORTED, detect_language
 from .text import fold, named_measures, words, years
 from .tokens import count_tokens, truncate_tokens
@@ -37,36 +37,6 @@ class QuestionError(ValueError):
 
 
 @dataclass(frozen=True)
-class Concept:
-    """A glossary line: one idea in English, Vietnamese and Korean."""
-
-    english: tuple[str, ...]
-    vietnamese: tuple[str, ...]
-    korean: tuple[str, ...]
-    entity: bool = False  # a country, place, organisation or company, which the answer must name
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        """All synonyms, lower-cased (diacritics kept: folded Vietnamese confuses lương and lượng)."""
-        return tuple(t.lower() for t in (*self.english, *self.vietnamese, *self.korean))
-
-    def found_in(self, text: str, loose: bool = False) -> bool:
-        """Whether a synonym occurs in `text`; `loose` also accepts Vietnamese typed without diacritics."""
-        if self.found_in_lowered(lower_text(text)):
-            return True
-        return loose and any(_contains(fold(text), fold(t)) for t in self.vietnamese)
-
-    def found_in_lowered(self, lowered: str, vocabulary: frozenset[str] | None = None) -> bool:
-        """`found_in` for text already passed through `lower_text`. With `vocabulary` (the set of its words), a
-        term with a word the text lacks is ruled out without scanning it: a whole corpus is long."""
-        return any(
-            (vocabulary is None or _HANGUL.search(t) or all(w in vocabulary for w in _WORD.findall(t)))
-            and _contains(lowered, t)
-            for t in self.terms
-        )
-
-
-@dataclass(frozen=True)
 class Query:
     """A validated question ready for retrieval."""
 
@@ -89,33 +59,6 @@ class Query:
     truncated: bool = False
 
 
-_WORD = re.compile(r"\w+")
-
-
-def lower_text(text: str) -> str:
-    """Lower-cased, NFC, no-break spaces as spaces ("phụ tùng\xa0ô tô"): how glossary terms are matched."""
-    return unicodedata.normalize("NFC", text.lower()).replace("\xa0", " ")
-
-
-def vocabulary(lowered: str) -> frozenset[str]:
-    """The words of a `lower_text` text, for `Concept.found_in_lowered`."""
-    return frozenset(_WORD.findall(lowered))
-
-
-def _contains(text: str, term: str) -> bool:
-    """Whether `term` occurs in `text` as whole words (Korean: anywhere, as particles attach to it). The plain
-    substring test first rules out most absent terms at a fraction of the regex's cost on a long text."""
-    if term not in text:
-        return False
-    return bool(_HANGUL.search(term)) or re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    text = resources.files("hpassist").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
-
-
 def _spelling_pattern(term: str) -> str:
     """A data file's question words as a pattern: whole words (Korean as a substring); "A … B" is A, up
     to two words, then B ("how many … projects")."""
@@ -126,11 +69,8 @@ def _spelling_pattern(term: str) -> str:
 @lru_cache(maxsize=1)
 def _asked_figures() -> tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...]:
     """(units, asks by itself, pattern of the question words) per line of data/asked_figures.tsv."""
-    text = resources.files("hpassist").joinpath("data/asked_figures.tsv").read_text(encoding="utf-8")
     kinds = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in lines("asked_figures.tsv"):
         _kind, units, alone, spellings = line.split("\t")
         alternatives = [_spelling_pattern(w) for w in filter(None, (w.strip().lower() for w in spellings.split("|")))]
         kinds.append((tuple(u.strip() for u in units.split(",")), alone == "yes", re.compile("|".join(alternatives))))
@@ -154,11 +94,8 @@ def asked_units(text: str, asks_quantity: bool) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _name_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(kind, pattern) per line of data/asked_names.tsv (spellings as in `_spelling_pattern`)."""
-    text = resources.files("hpassist").joinpath("data/asked_names.tsv").read_text(encoding="utf-8")
     kinds = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in lines("asked_names.tsv"):
         kind, spellings = line.split("\t")
         alternatives = [_spelling_pattern(w) for w in filter(None, (w.strip().lower() for w in spellings.split("|")))]
         kinds.append((kind, re.compile("|".join(alternatives))))
@@ -176,34 +113,6 @@ def asked_name(question: str) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def person_titles() -> tuple[str, ...]:
-    """Folded words that introduce a person's name ("ông", "đồng chí", "mr"): data/person_titles.txt."""
-    text = resources.files("hpassist").joinpath("data/person_titles.txt").read_text(encoding="utf-8")
-    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def not_names() -> frozenset[str]:
-    """Folded words that are no names by themselves (titles, company forms): data/not_names.txt."""
-    text = resources.files("hpassist").joinpath("data/not_names.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
-
-
-@lru_cache(maxsize=1)
-def glossary() -> tuple[Concept, ...]:
-    text = resources.files("hpassist").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
-    concepts = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            entity = line.startswith("@")
-            en, vi, ko = (tuple(t.strip() for t in part.split("|") if t.strip()) for part in line.lstrip("@").split(";"))
-            concepts.append(Concept(en, vi, ko, entity))
-    return tuple(concepts)
-
-
-# What every document is about: no topic to offer, no name to state.
-EVERYWHERE = frozenset({"Hai Phong", "Vietnam"})
 # Concepts every document shares: they help search but prove nothing about coverage.
 _GENERIC = {"Hai Phong", "Vietnam", "Korea"}
 

@@ -21,15 +21,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .domain import Concept, lower_text, vocabulary, weight
 from .evidence import continues
 from .index import Index
-from .query import Concept, Query, lower_text, vocabulary
+from .query import Query
 from .schema import Evidence
 from .settings import Settings
 from .text import dates, figures, fold, years
 
 _FIGURE = re.compile(r"\d")
-_OPENING = 400  # characters of a document (its title and first sentences) that say what it is about
+_OPENING = weight("refusal", "opening")
 
 
 @dataclass

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
 
 from .conflicts import QUALIFIER_KIND, format_number, qualified
 from .conflicts import Figure as Measured
+from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, not_names, person_titles, stopwords, weight
 from .language import detect_language
-from .query import EVERYWHERE, Concept, Query, glossary, lower_text, name_spans, not_names, person_titles, stopwords
+from .query import Query, name_spans
 from .text import Figure, dates, figures, fold, is_scale, is_unit, is_vietnamese_syllable, words
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
@@ -38,10 +38,10 @@ _QUALIFIER_BEFORE = re.compile(r"(" + "|".join(sorted(QUALIFIER_KIND, key=len, r
 _COUNT_BEFORE = re.compile(r"(?:how many|number of|bao nhiêu|số lượng|몇\s*개의?)\s+(?:\S+\s+){0,2}$")
 _COUNT_AFTER = re.compile(r"^\S{0,2}\s*몇")
 _COUNTED_UNITS = {"parks", "projects", "firms", "countries", "people", "units"}  # data/units.tsv: things counted
-_DATES_STATED = 2
+_DATES_STATED = weight("restate", "dates_stated")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_NAMES_STATED = 4
-_BESIDE = 40  # characters from a name within which the question's words count as describing it
+_NAMES_STATED = weight("restate", "names_stated")
+_BESIDE = weight("restate", "beside")
 # What joins the names of one list: "LG, Heesung", "Jeil Group và SK Group", "HEZA and SIA".
 _NEXT_ITEM = re.compile(r"\s*(?:,|;|&|và|and|및|와|과|hoặc|or)\s*(?:và|and)?\s*(?:[^\W\d]+\s+){0,2}", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,|;|&|–|-|và|cùng|and|với|와|과|\(|\))?\s*(?:và|and)?\s*", re.IGNORECASE)
@@ -285,8 +285,7 @@ def _money(figure: Figure, language: str) -> str:
 @lru_cache(maxsize=2)
 def _templates(kind: str) -> dict[str, dict[str, str]]:
     """{unit: {language: template}} of one kind ("plain" or "money") from data/unit_templates.tsv."""
-    text = resources.files("hpassist").joinpath("data/unit_templates.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    rows = [line.split("\t") for line in lines("unit_templates.tsv")]
     return {unit: dict(zip(("en", "vi", "ko"), spellings)) for k, unit, *spellings in rows if k == kind}
 
 

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .conflicts import asked_units, local_figures
+from .domain import weight
 from .index import Index
 from .periods import period_of
 from .query import Query
 from .schema import ScoredChunk
 from .settings import Settings
 
-
-_FOLLOWED = 3  # how many of the best chunks bring the chunk that follows them
+_FOLLOWED = weight("retrieval", "followed")
 
 
 @dataclass
