@@ -2,10 +2,10 @@
 
 The parts are measured by timing wrappers on the live objects (see measure.Meter), so the product's
 own code runs unchanged: query embedding (one call per search, covering the question and its glossary
-pivot), Chroma nearest-neighbour queries (one per probe), BM25, and the rest of Retriever.search
-(reciprocal-rank fusion, the candidate pool and chunk lookup) as the remainder. Evidence ranking
-(EvidenceSelector.rank, which fetches the candidates' sentence vectors from Chroma) and the refusal gate
-with the changing-figures check are timed after it, as Assistant.stream does.
+pivot), Chroma nearest-neighbour queries (one per probe), BM25, the candidates' stored sentence vectors
+(fetched from Chroma for the evidence step), and the rest of Retriever.search (reciprocal-rank fusion, the
+candidate pool and chunk lookup) as the remainder. Evidence ranking (EvidenceSelector.rank) and the refusal
+gate with the changing-figures check are timed after it, as the Pipeline does.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ KEYS = ("embed", "dense", "bm25", "fusion", "search", "search_no_embed", "rank",
 
 
 def instrument(meter: Meter, index: Index) -> None:
-    """Time the index calls Retriever.search and EvidenceSelector.rank make."""
+    """Time the index calls Retriever.search makes."""
     meter.wrap(index.embedder, "queries", "embed")
     meter.wrap(index, "dense_search", "dense")
     meter.wrap(index, "keyword_search", "bm25")
@@ -51,17 +51,17 @@ def timed_search(pipeline: Pipeline, meter: Meter, query: Query, dense_only: boo
         "embed": meter.get("embed"),
         "dense": meter.get("dense"),
         "bm25": meter.get("bm25"),
+        "vectors": meter.get("vectors"),
         "probes": meter.calls.get("dense", 0),
         "search": search,
     }
-    row["fusion"] = search - row["embed"] - row["dense"] - row["bm25"]
+    row["fusion"] = search - row["embed"] - row["dense"] - row["bm25"] - row["vectors"]
     row["search_no_embed"] = search - row["embed"]  # what grows with the corpus (the embedding does not)
     ranked: list[Evidence] = []
     if evidence:
         mark = clock()
         ranked = pipeline.selector.rank(retrieval)
         row["rank"] = clock() - mark
-        row["vectors"] = meter.get("vectors")
         mark = clock()
         pipeline.gate.decide(query, ranked)
         reports(query, ranked, pipeline.settings.min_similarity, pipeline.index.document_texts())

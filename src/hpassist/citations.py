@@ -162,7 +162,7 @@ class Verifier:
         for concept in _concepts(sentence):
             if not any(_concept_known(concept, f"{texts[i]} {question}") for i in holders):
                 return Check(False, reason=f"{concept.english[0]!r} is not in the evidence")
-        sims = self._similarities(sentence, [texts[i] for i in holders])
+        sims = self._similarities(sentence, [evidence[i] for i in holders])
         best = int(np.argmax(sims))
         if not figures and sims[best] < self.support_similarity:
             return Check(False, reason=f"not close to any evidence ({sims[best]:.2f})")
@@ -179,6 +179,11 @@ class Verifier:
             return []
         return [evidence[i] for i in check.evidence]
 
-    def _similarities(self, sentence: str, texts: list[str]) -> np.ndarray:
-        vectors = self.embedder.passages([sentence, *texts])
-        return vectors[1:] @ vectors[0]
+    def _similarities(self, sentence: str, evidence: list[Evidence]) -> np.ndarray:
+        """Cosine similarity of the sentence to each evidence sentence, from the index's stored vector where
+        the evidence has one (the same passage embedding of the same text), else embedded here."""
+        missing = [ev.sentence.text for ev in evidence if ev.vector is None]
+        fresh = iter(self.embedder.passages([sentence, *missing]))
+        own = next(fresh)
+        vectors = [ev.vector if ev.vector is not None else next(fresh) for ev in evidence]
+        return np.asarray(vectors, dtype=np.float32) @ own

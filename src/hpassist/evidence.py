@@ -12,10 +12,9 @@ import math
 import re
 
 from .domain import weight
-from .index import Index
 from .query import Query
 from .retrieval import Retrieval
-from .schema import Chunk, Evidence, ScoredChunk, Sentence
+from .schema import Evidence, ScoredChunk, Sentence
 from .settings import Settings
 from .text import fold, quantities
 from .tokens import count_tokens
@@ -110,8 +109,7 @@ def by_best_sentence(chunks: list[ScoredChunk], ranked: list[Evidence]) -> list[
 class EvidenceSelector:
     """Scores candidate sentences and keeps the best within a token budget."""
 
-    def __init__(self, index: Index, settings: Settings) -> None:
-        self.index = index
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
     def rank(self, retrieval: Retrieval) -> list[Evidence]:
@@ -123,18 +121,19 @@ class EvidenceSelector:
         seen: set[tuple[str, int]] = set()
         for scored in retrieval.chunks:
             chunk = scored.chunk
-            sims = (self.index.sentence_vectors(chunk) @ retrieval.vectors.T).max(axis=1)
+            stored = retrieval.sentence_vectors[chunk.id]
+            sims = (stored @ retrieval.vectors.T).max(axis=1)
             for position, (span, sim) in enumerate(zip(chunk.sentences, sims)):
                 if (chunk.source, span.start) in seen:
                     continue
                 seen.add((chunk.source, span.start))
                 text = chunk.sentence_text(position)
                 if not addresses_assistant(text):
-                    candidates.append((chunk, position, span, float(sim), text))
-        terms = Terms(query, [text for *_, text in candidates])
+                    candidates.append((chunk, position, span, float(sim), text, stored[position]))
+        terms = Terms(query, [text for *_, text, _vector in candidates])
         ranked = []
-        for chunk, position, span, sim, text in candidates:
-            before = chunk.sentence_text(position - 1) if position else self._last_sentence_before(chunk)
+        for chunk, position, span, sim, text, vector in candidates:
+            before = chunk.sentence_text(position - 1) if position else retrieval.before[chunk.id]
             own = terms.share(text, chunk.language)
             # What the sentence leaves to the one before it ("Đặc biệt, đây …", "The event …") counts half.
             lent = max(0.0, terms.share(f"{before} {text}", chunk.language) - own) / 2
@@ -152,12 +151,8 @@ class EvidenceSelector:
             if dated and chunk.date:
                 score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
             sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before)
-            ranked.append(Evidence(sentence, score, sim))
+            ranked.append(Evidence(sentence, score, sim, vector))
         return sorted(ranked, key=lambda e: e.score, reverse=True)
-
-    def _last_sentence_before(self, chunk: Chunk) -> str:
-        previous = self.index.adjacent(chunk, -1)
-        return previous.sentence_text(len(previous.sentences) - 1) if previous and previous.sentences else ""
 
     def select(self, ranked: list[Evidence]) -> list[Evidence]:
         """The best sentences that fit the evidence budget (at least one). After the first, a sentence may

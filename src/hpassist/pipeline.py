@@ -88,7 +88,7 @@ class Pipeline:
         self.settings = settings
         self.index = index
         self.retriever = Retriever(index, settings)
-        self.selector = EvidenceSelector(index, settings)
+        self.selector = EvidenceSelector(settings)
         self.gate = RefusalGate(settings, index)
         self.verifier = Verifier(index.embedder, settings.support_similarity)
         # Loads the model on first use, raising ModelUnavailable when it cannot (none: retrieval only).

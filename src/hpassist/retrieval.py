@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from .domain import weight
 from .index import Index
 from .periods import period_of
 from .query import Query
-from .schema import ScoredChunk
+from .schema import Chunk, ScoredChunk
 from .settings import Settings
 
 _FOLLOWED = weight("retrieval", "followed")
@@ -19,11 +19,14 @@ _FOLLOWED = weight("retrieval", "followed")
 
 @dataclass
 class Retrieval:
-    """Chunks for one query, best first, with the query vectors used to find them."""
+    """Chunks for one query, best first, with what the evidence step needs of the index to weigh their
+    sentences: the query vectors, each chunk's stored sentence vectors and the sentence just before it."""
 
     query: Query
     vectors: np.ndarray  # one row per dense probe: the question, then its glossary pivot
     chunks: list[ScoredChunk]
+    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)  # chunk id -> one row per sentence
+    before: dict[str, str] = field(default_factory=dict)  # chunk id -> the last sentence of the chunk before it
 
 
 class Retriever:
@@ -74,7 +77,18 @@ class Retriever:
             )
             for c in ordered
         ]
-        return Retrieval(query=query, vectors=vectors, chunks=chunks)
+        return Retrieval(
+            query=query,
+            vectors=vectors,
+            chunks=chunks,
+            sentence_vectors={c.chunk.id: self.index.sentence_vectors(c.chunk) for c in chunks},
+            before={c.chunk.id: self._last_sentence_before(c.chunk) for c in chunks},
+        )
+
+    def _last_sentence_before(self, chunk: Chunk) -> str:
+        """Who "this" or "the event" is when a chunk's first sentence leans on the one before it."""
+        previous = self.index.adjacent(chunk, -1)
+        return previous.sentence_text(len(previous.sentences) - 1) if previous and previous.sentences else ""
 
 
 def _figure_chunks(query: Query, ordered: list[str], candidates: list[str], by_id: dict, limit: int) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Evidence:
     sentence: Sentence
     score: float  # ranking score: similarity plus bonuses for covered concepts and figures
     similarity: float = 0.0  # cosine similarity of the sentence to the question (best probe)
+    vector: Any = field(default=None, compare=False, repr=False)  # its stored passage embedding, when indexed
 
 
 @dataclass(frozen=True)
