@@ -30,6 +30,8 @@ from hpassist.settings import REPO_ROOT, Settings
 
 from webchat import free_port
 
+pytestmark = pytest.mark.integration  # real llama.cpp and Chroma servers on 127.0.0.1
+
 SEEDS = REPO_ROOT / "seeds"
 QUESTION = "How much has Korea invested in Hai Phong?"
 MODEL_DOWN = "The language model is not available right now"

@@ -1,6 +1,8 @@
-"""The verifier catches figures and names the evidence does not hold."""
+"""The verifier catches figures and names the evidence does not hold. Figure, unit and name checks are unit
+tests on a fake embedder; what only the real model can judge (closeness of a paraphrase) uses e5."""
 
 import pytest
+from fakes import FakeEmbedder
 
 from hpassist.citations import Verifier, add_markers, split_answer
 from hpassist.embeddings import E5Embeddings
@@ -19,6 +21,11 @@ EVIDENCE = [
 
 @pytest.fixture(scope="module")
 def verifier():
+    return Verifier(FakeEmbedder(), support_similarity=0.83)
+
+
+@pytest.fixture(scope="module")
+def semantic_verifier():
     return Verifier(E5Embeddings(), support_similarity=0.83)
 
 
@@ -45,8 +52,9 @@ def test_glossary_names_count_as_known(verifier):
     assert verifier.check("Korea has 320 projects in Hai Phong.", EVIDENCE, "How many projects?").supported
 
 
-def test_unrelated_sentence_without_figures_is_caught(verifier):
-    check = verifier.check("The weather is sunny and warm all year.", EVIDENCE, "What is the weather?")
+@pytest.mark.integration
+def test_unrelated_sentence_without_figures_is_caught(semantic_verifier):
+    check = semantic_verifier.check("The weather is sunny and warm all year.", EVIDENCE, "What is the weather?")
     assert not check.supported
 
 
@@ -59,7 +67,9 @@ def test_restating_the_question_is_not_an_answer(verifier):
     assert vietnamese.reason != "only restates the question"
 
 
-def test_a_concept_the_evidence_does_not_state_is_caught(verifier):
+@pytest.mark.integration
+def test_a_concept_the_evidence_does_not_state_is_caught(semantic_verifier):
+    verifier = semantic_verifier
     sectors = [_ev("Các dự án tập trung chủ yếu vào các lĩnh vực như: điện tử, phụ tùng\xa0ô tô và máy móc.")]
     question = "Which sectors are Korean projects concentrated in?"
     good = verifier.check("Korean projects are concentrated in electronics, auto parts and machinery.", sectors, question)
@@ -112,3 +122,23 @@ def test_the_same_figure_in_an_agreeing_unit_passes(verifier, sentence):
 def test_korean_and_vietnamese_scales_are_one_value(verifier):
     check = verifier.check("한국의 투자액은 154억 달러 이상이다.", EVIDENCE, "한국은 얼마나 투자했나요?")
     assert check.supported and check.evidence == (0,)
+
+
+def test_evidence_with_its_stored_vector_is_not_embedded_again():
+    """The index already embedded each evidence sentence; the verifier embeds only the answer's sentence."""
+
+    class Counting(FakeEmbedder):
+        def __init__(self):
+            self.embedded: list[str] = []
+
+        def passages(self, texts):
+            self.embedded.extend(texts)
+            return super().passages(texts)
+
+    embedder = Counting()
+    stored = [Evidence(ev.sentence, ev.score, ev.similarity, FakeEmbedder().passages([ev.sentence.text])[0]) for ev in EVIDENCE]
+    sentence = "Lee Kyung Hee, vice chairman of KOCHAM Hải Phòng, recommended vocational training."
+    with_vectors = Verifier(embedder, 0.5).check(sentence, stored, "Who recommended training?")
+    assert embedder.embedded == [sentence]
+    without = Verifier(FakeEmbedder(), 0.5).check(sentence, EVIDENCE, "Who recommended training?")
+    assert with_vectors == without and with_vectors.supported

@@ -29,6 +29,8 @@ from hpassist.ui import respond
 
 from webchat import free_port, launch
 
+pytestmark = pytest.mark.integration  # real indexes, servers and CLI runs, broken on purpose
+
 SEEDS = REPO_ROOT / "seeds"
 KOREA = "How much has Korea invested in Hai Phong?"
 MODEL_DOWN = "The language model is not available right now"

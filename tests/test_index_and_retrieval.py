@@ -13,6 +13,8 @@ from hpassist.settings import Settings
 
 from hpassist.settings import REPO_ROOT
 
+pytestmark = pytest.mark.integration  # real indexes embedded with e5
+
 SEEDS = REPO_ROOT / "seeds"
 
 

@@ -173,6 +173,7 @@ def test_paths_are_resolved_and_missing_ones_reported(folder: Path, monkeypatch:
     ]
 
 
+@pytest.mark.integration
 def test_cli_index_prints_the_report_and_indexes_only_good_files(
     vanishing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):

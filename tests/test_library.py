@@ -15,6 +15,8 @@ from hpassist.settings import Settings
 
 from conftest import SEEDS
 
+pytestmark = pytest.mark.integration  # uploads embedded into a real index
+
 ARTICLE = """# Bac Ninh draws new electronics investment
 date: 2025-03-14
 

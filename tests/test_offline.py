@@ -8,6 +8,8 @@ import pytest
 from hpassist import Assistant
 from hpassist.settings import REPO_ROOT, Settings
 
+pytestmark = pytest.mark.integration  # the real stack with the network cut
+
 _LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "", None}
 attempts: list[str] = []
 

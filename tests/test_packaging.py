@@ -7,7 +7,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from hpassist import settings
+
+pytestmark = pytest.mark.integration  # builds and installs the real wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 

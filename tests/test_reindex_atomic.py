@@ -13,12 +13,16 @@ from pathlib import Path
 
 from chromadb.api.shared_system_client import SharedSystemClient
 
+import pytest
+
 from hpassist import Assistant
 from hpassist.chunking import chunk_document
 from hpassist.documents import load_folder
 from hpassist.index import Index
 from hpassist.schema import Document
 from hpassist.settings import REPO_ROOT, Settings
+
+pytestmark = pytest.mark.integration  # a re-index in a real subprocess, killed
 
 SEEDS = REPO_ROOT / "seeds"
 CHANGED = "000_016a87d59e7f0adc.txt"

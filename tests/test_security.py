@@ -29,6 +29,8 @@ from hpassist.ui import launch_options
 
 from webchat import free_port, launch
 
+pytestmark = pytest.mark.integration  # the real web chat, servers and CLI
+
 SEEDS = REPO_ROOT / "seeds"
 KOREA = "How much has Korea invested in Hai Phong?"
 SECRET = "sk-hpassist-TEST-6f0c2e9d41b7a853"

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from hpassist.settings import Settings
 
 
@@ -20,6 +22,7 @@ def test_secrets_are_not_in_repr(monkeypatch):
     assert "sk-secret-123" not in repr(Settings())
 
 
+@pytest.mark.integration
 def test_cli_index_then_ask(tmp_path):
     env = {"HPASSIST_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     index = subprocess.run([sys.executable, "-m", "hpassist.cli", "index"], capture_output=True, text=True, env=env, timeout=600)
@@ -35,6 +38,7 @@ def test_cli_index_then_ask(tmp_path):
     assert "could not find" in ask.stdout
 
 
+@pytest.mark.integration
 def test_cli_reports_errors_without_traceback(tmp_path):
     env = {"HPASSIST_DATA_DIR": str(tmp_path), "HPASSIST_CHROMA_URL": "not a url", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     run = subprocess.run([sys.executable, "-m", "hpassist.cli", "ask", "hello there"], capture_output=True, text=True, env=env, timeout=300)
