@@ -229,7 +229,7 @@ def bench_answers(assistant: Any, cases: list[EvalCase], n: int | None) -> dict[
     count_prompt, count_generated = token_counter(chat_model)
     probe = ModelProbe(assistant.generator)
     meter = Meter()
-    meter.wrap(assistant, "_verified", "verify")
+    meter.wrap(assistant.pipeline.verifier, "supporting", "verify")
     chosen = answer_cases(cases, n)
     rows = []
     done: dict[str, list[tuple[str, str]]] = {}

@@ -466,11 +466,11 @@ def _prompts(results: dict[str, Any]) -> list[str]:
     s, ch = pr["sentences"], pr["chunks"]
     lines = ["", f"## Baseline: whole-chunk vs sentence-evidence prompts ({pr['questions']} questions)", "",
              "Same model (a second llama.cpp instance with n_ctx 4096 so whole chunks fit), same prompt template "
-             "(`Generator.prompt`), same retrieval. 'Sentences' are the evidence HP Assist sends (`Assistant._facts`); "
+             "(`Generator.prompt`), same retrieval. 'Sentences' are the evidence HP Assist sends (`Pipeline.facts`); "
              "'chunks' are the top 3 chunks whole. Accuracy is `evaluation.contains_any` on the model's raw reply for "
              "every fact group, before HP Assist's verification and program-composed lines. 'Full answer' runs "
              "`Assistant.stream` once per style (the product's own model instance; for 'chunks' the benchmark "
-             "replaces `Assistant._facts` for that answer) and scores it with `evaluation.facts_correct`.", ""]
+             "replaces `Pipeline.facts` for that answer) and scores it with `evaluation.facts_correct`.", ""]
     lines += table(["prompt", "prompt tokens p50", "model first token p50", "model time p50", "model time p95",
                     "raw-reply fact accuracy", "full answer p50 / p95", "full answer first text p50",
                     "full answer fact accuracy"], [
@@ -578,9 +578,9 @@ def _method(results: dict[str, Any]) -> list[str]:
     lines = ["", "## How this was measured", "",
              "- Everything runs on the embedded defaults in a fresh temporary data directory (never the user's); "
              "the bundled GGUF is joined into it once per run.",
-             "- Step times come from `Answer.timings` (retrieval, evidence) and from timing wrappers put on the live "
+             "- Step times come from `Answer.timings` (retrieval; evidence, decision and figures as evidence selection) and from timing wrappers put on the live "
              "objects by the benchmark (no product code changes): the model stream's first `next()` is prompt "
-             "processing (+ first token), the other `next()` calls are decoding, `Assistant._verified` is "
+             "processing (+ first token), the other `next()` calls are decoding, `Verifier.supporting` is "
              "verification, `Generator.complete_text` is the follow-up rewrite. 'Other' is the rest of "
              "`Assistant.stream` (query analysis, fact selection, prompt building, program-composed lines, citations).",
              "- Time to first text is measured outside `Assistant.stream`: the first text delta it yields (a "

@@ -1,7 +1,7 @@
 """Supervise the model worker (`model_worker.py`): start it, talk to it over a pipe, restart it when it dies.
 
 The web chat and every other caller live in the parent process, so a native crash of llama.cpp costs
-one answer (it degrades to the cited passages, see `Assistant._generate`) instead of the whole server.
+one answer (it degrades to the cited passages, see `Pipeline.run`) instead of the whole server.
 One request at a time; others wait for the lock, as they waited for the in-process model before.
 """
 
