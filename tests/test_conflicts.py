@@ -191,3 +191,52 @@ def test_document_named_reports_answer_the_period_the_named_sentences_answer():
     query = parse_query("How much revenue did Samsung Display make in the first half of 2024?", 120, 4000)
     found = reports(query, ranked, 0.5, {"0.txt": f"Samsung Display. {year}", "1.txt": half})
     assert [[f.value for f in r.figures] for r in found] == [[6.8e9]]
+
+
+def test_a_report_compares_only_figures_of_the_measure_asked():
+    """Exports are not FDI, a plant's revenue is not its investment: the newest report of one measure never
+    shows another measure's figure of the same unit (data/measures.tsv)."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    ranked = _ranked(
+        "Kim ngạch xuất khẩu của Bắc Ninh 9 tháng đạt 45 tỷ USD.",
+        "Vốn FDI thu hút vào Bắc Ninh 9 tháng đạt 4,8 tỷ USD.",
+        "2024년 상반기 박닌 공장의 매출은 83억 달러로 28% 늘었다.",
+    )
+    exports = reports(parse_query("How much did Bac Ninh's exports reach in the first nine months?", 120, 4000), ranked, 0.5, {})
+    assert [f.written for r in exports for f in r.figures] == ["45 tỷ USD"]
+    fdi = reports(parse_query("How much FDI did Bac Ninh attract in nine months?", 120, 4000), ranked, 0.5, {})
+    assert [f.written for r in fdi for f in r.figures] == ["4,8 tỷ USD"]
+    revenue = reports(parse_query("박닌 공장의 상반기 매출은 얼마입니까?", 120, 4000), ranked, 0.5, {})
+    assert [f.written for r in revenue for f in r.figures] == ["83억 달러"]
+
+
+def test_a_korean_how_much_about_an_area_or_a_rate_gets_no_money_report():
+    from hpassist.conflicts import asked_units
+    from hpassist.query import parse_query
+
+    assert asked_units(parse_query("박닌성 산업단지의 총 면적은 얼마입니까?", 120, 4000)) == set()
+    assert asked_units(parse_query("2021년 박닌성 산업단지 입주율은 얼마였습니까?", 120, 4000)) == {"percent"}
+    assert "usd" in asked_units(parse_query("한국은 하이퐁에 얼마나 투자했습니까?", 120, 4000))
+
+
+def test_english_counts_name_the_kind_of_project_between_number_and_noun():
+    text = "Bac Ninh now hosts 2,075 valid FDI projects, after 48 new foreign direct investment (FDI) projects this year."
+    assert [f.render("en") for f in local_figures(text)] == ["2,075 projects", "48 projects"]
+    assert local_figures("In 2024 new projects rose, with 14 industrial parks attracting 300 projects.")[0].value == 300
+
+
+def test_an_opening_phrase_about_the_whole_country_makes_the_sentence_national():
+    text = "Trên phạm vi cả nước, tổng vốn FDI đăng ký trong cùng giai đoạn đạt gần 15,2 tỷ USD, tăng 13,1%;"
+    assert [f.written for f in local_figures(text) if f.unit == "usd"] == []
+    assert [f.written for f in local_figures(text, national=True) if f.unit == "usd"] == ["gần 15,2 tỷ USD"]
+
+
+def test_domestic_investment_is_not_foreign_investment():
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    ranked = _ranked("Bắc Ninh có 1.629 dự án đầu tư trong nước còn hiệu lực.", "Bắc Ninh có 2.459 dự án FDI còn hiệu lực.")
+    found = reports(parse_query("Bắc Ninh có bao nhiêu dự án FDI còn hiệu lực?", 120, 4000), ranked, 0.5, {})
+    assert [f.written for r in found for f in r.figures] == ["2.459 dự án"]

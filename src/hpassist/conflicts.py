@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain import EVERYWHERE, Concept, glossary, lines, lower_text
+from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named
 from .periods import fitting, period_of
 from .query import Query
 from .schema import Evidence, Trend, TrendPoint
@@ -21,11 +21,16 @@ from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value, sc
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _NUMBER = r"(\d[\d.,]*)"
+# Words that say what kind of project is counted (valid, new, foreign-invested, FDI …), not what else is.
+_PROJECT_KIND = (r"(?:valid|new|active|effective|operating|operational|licensed|registered|approved|foreign|"
+                 r"foreign-invested|foreign-funded|foreign-owned|direct|investment|fdi|oda|domestic|additional|expansion)")
 _PATTERNS = (
     ("usd", re.compile(_QUALIFIER + r"(?:US)?\$\s?" + _NUMBER + r"\s*(billion|bn|million)", re.IGNORECASE)),
     ("usd", re.compile(_QUALIFIER + _NUMBER + r"\s*(tỷ|triệu)\s*(?:USD|đô la)", re.IGNORECASE)),
     ("usd", re.compile(_QUALIFIER + _NUMBER + r"\s*(billion|million)\s*(?:USD|US dollars|dollars)", re.IGNORECASE)),
     ("projects", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:dự án|projects)", re.IGNORECASE)),
+    # English puts the kind of project between the count and the noun: "2,075 valid FDI projects".
+    ("projects", re.compile(_QUALIFIER + r"(?<![\d.,])(?!(?:19|20)\d\d\b)" + _NUMBER + r"()(?=(?:\s+" + _PROJECT_KIND + r"){1,4}\s+projects\b)", re.IGNORECASE)),
     ("projects", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:건|개\s*(?:의\s*)?(?:프로젝트|사업))")),
     ("countries", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:quốc gia|countries)", re.IGNORECASE)),
 )
@@ -111,8 +116,11 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
     `national`, only from those about the whole country); asides in parentheses are ignored."""
     without_asides = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), sentence)
     found = [(m.start(), _figure("percent", m)) for m in _PERCENT.finditer(sentence)]
-    for clause in re.finditer(r"(?:[^,;]|,(?=\d))+", without_asides):
-        if bool(_NATIONAL.search(clause.group(0))) != national:
+    opening = False  # "Trên phạm vi cả nước, …", "Nationwide, …": an opening phrase puts the whole sentence there
+    for n, clause in enumerate(re.finditer(r"(?:[^,;]|,(?=\d))+", without_asides)):
+        about_country = bool(_NATIONAL.search(clause.group(0)))
+        opening = opening or (n == 0 and about_country and not re.search(r"\d", clause.group(0)))
+        if (about_country or opening) != national:
             continue
         for unit, pattern in _PATTERNS:
             for m in pattern.finditer(clause.group(0)):
@@ -140,11 +148,13 @@ _MONEY_CUE = re.compile(r"how much|capital|USD|dollar|billion|bao nhiêu vốn|v
 
 
 def asked_units(query: Query) -> set[str]:
-    """Which measures a quantity question asks for: a share, or money (with its number of projects),
-    projects, countries."""
+    """Which units a quantity question asks for: a share, or money (with its number of projects), projects,
+    countries; none when it asks for a kind of figure these do not measure (an area, a count of workers)."""
     names = {c.english[0] for c in query.all_concepts}
-    if "percent" in names:
+    if "percent" in names or "%" in query.asks_units:
         return {"percent"}
+    if query.asks_units and "USD" not in query.asks_units:
+        return set()  # "면적은 얼마입니까?": a Korean "how much" asks for hectares here, not money
     units = {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
     if _MONEY_CUE.search(query.text) or ("investment" in names and not units):
         units |= {"usd", "projects"}  # an amount is reported with the number of projects behind it
@@ -219,6 +229,9 @@ def reports(
     units = asked_units(query) if query.asks_quantity else set()
     if not units:
         return []
+    # Of the measures the question names, only theirs: exports are not FDI, a plant's revenue not its investment.
+    measures = {m.measure for m in measures_named(query.text)}
+    of_asked = lambda sentence, f: not measures or measure_at(sentence, sentence.find(f.written)) in measures | {None}  # noqa: E731
     names = {c.english[0] for c in query.all_concepts}
     national = "Vietnam" in names and not re.search(r"h[aả]i\s*ph[oò]ng|haiphong|하이퐁", query.text, re.IGNORECASE)
     by_source: dict[str, Report] = {}
@@ -228,7 +241,7 @@ def reports(
         (ev, figures)
         for ev in ranked
         if ev.similarity >= min_similarity and not _part_of_another(query, ev.sentence.text)
-        for figures in [_first_per_unit((f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f) and not _of_another(query, ev.sentence.text, f)), ev.sentence.text)]
+        for figures in [_first_per_unit((f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f) and not _of_another(query, ev.sentence.text, f) and of_asked(ev.sentence.text, f)), ev.sentence.text)]
         if figures
     ]
     # Only the period asked about: "in the first two months of 2022" is not the running total, nor 2023.

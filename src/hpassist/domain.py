@@ -88,6 +88,59 @@ class Concept:
         )
 
 
+@dataclass(frozen=True)
+class Measure:
+    """A word naming what a figure measures, where it stands in a text: "xuất khẩu" (exports), "매출" (revenue)."""
+
+    measure: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _measures() -> tuple[re.Pattern[str], dict[str, str], dict[str, frozenset[str]]]:
+    """data/measures.tsv: one pattern over every spelling (longest first, so the longest wins where two
+    overlap), the measure each spelling names, and the units each measure can be stated in."""
+    by_word: dict[str, str] = {}
+    units: dict[str, frozenset[str]] = {}
+    for line in lines("measures.tsv"):
+        measure, stated_in, spellings = line.split("\t")
+        units[measure] = frozenset(u.strip() for u in stated_in.split(","))
+        for word in filter(None, (w.strip().lower() for w in spellings.split("|"))):
+            by_word.setdefault(word, measure)
+    whole = lambda w: re.escape(w) if _HANGUL.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"  # noqa: E731
+    pattern = re.compile("|".join(whole(w) for w in sorted(by_word, key=len, reverse=True)), re.IGNORECASE)
+    return pattern, by_word, units
+
+
+def measures_named(text: str) -> list[Measure]:
+    """Every word of `text` that names a measure (data/measures.tsv), in order."""
+    pattern, by_word, _ = _measures()
+    return [Measure(by_word[m.group(0).lower()], m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+_CLAUSE_END = re.compile(r"[;,](?!\d)")  # a decimal comma ("15,4 tỷ") ends nothing
+
+
+def measure_at(text: str, at: int) -> str | None:
+    """What the figure at position `at` of `text` measures: the nearest measure word before it in its clause,
+    else the first after it there; None when its clause names no measure (or `at` is not in the text)."""
+    if at < 0:
+        return None
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in _CLAUSE_END.finditer(text, at)), len(text))
+    named = [m for m in measures_named(text) if m.start >= start and m.end <= end]
+    before = [m.measure for m in named if m.end <= at]
+    after = [m.measure for m in named if m.start >= at]
+    return before[-1] if before else after[0] if after else None
+
+
+def stated_in(measure: str, unit: str) -> bool:
+    """Whether a figure of `measure` can be stated in `unit` ("USD/m2" counts as USD): exports are never km²."""
+    allowed = _measures()[2].get(measure, frozenset("*"))
+    return "*" in allowed or unit.split("/")[0] in allowed
+
+
 @lru_cache(maxsize=1)
 def glossary() -> tuple[Concept, ...]:
     """data/glossary.tsv: `english | … ; vietnamese | … ; korean | …` per line, '@' before an entity."""
