@@ -142,3 +142,24 @@ def test_evidence_with_its_stored_vector_is_not_embedded_again():
     assert embedder.embedded == [sentence]
     without = Verifier(FakeEmbedder(), 0.5).check(sentence, EVIDENCE, "Who recommended training?")
     assert with_vectors == without and with_vectors.supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "evidence"),
+    [
+        ("Tổng kim ngạch xuất nhập khẩu của tỉnh năm 2025 là 4.700 km2.", "Từ năm 2025, tỉnh mới rộng hơn 4.700 km2."),
+        ("The plant's revenue reached 1,200 hectares.", "The plant covers 1,200 hectares."),
+        ("수출액은 6,100 ha 규모다.", "산업단지 총면적은 6,100 ha 규모다."),
+    ],
+)
+def test_a_measure_stated_in_a_unit_it_never_has_is_caught(verifier, sentence, evidence):
+    """The figure and its unit are in the evidence, but as another measure: trade is never in km², revenue never
+    in hectares (data/measures.tsv)."""
+    check = verifier.check(sentence, [_ev(evidence)], "What was the trade turnover?")
+    assert not check.supported and "never measured in" in check.reason
+
+
+def test_a_measure_in_one_of_its_units_passes(verifier):
+    evidence = [_ev("Kim ngạch xuất khẩu đạt 45 tỷ USD, diện tích các KCN là 6.400 ha.")]
+    check = verifier.check("Xuất khẩu đạt 45 tỷ USD và diện tích các KCN là 6.400 ha.", evidence, "Xuất khẩu bao nhiêu?")
+    assert check.supported, check.reason

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .domain import Concept, glossary, stopwords
+from .domain import Concept, glossary, measure_at, stated_in, stopwords
 from .embeddings import E5Embeddings
 from .language import written_in
 from .schema import Evidence
@@ -148,6 +148,10 @@ class Verifier:
             if not holders:
                 return Check(False, reason=f"figure(s) {sorted(figures)} not all in one evidence sentence")
             stated = [f for f in text_figures(sentence) if f.value in figures]
+            misnamed = [(f, m) for f in stated if f.unit for m in [measure_at(sentence, f.start)] if m and not stated_in(m, f.unit)]
+            if misnamed:
+                f, measure = misnamed[0]
+                return Check(False, reason=f"{f.value:g} {f.unit} stated as {measure}, which is never measured in {f.unit}")
             agreeing = [i for i in holders if _units_hold(stated, text_figures(texts[i]))]
             if not agreeing:
                 return Check(False, reason=f"figure(s) {_described(stated)} in another unit in the evidence "
