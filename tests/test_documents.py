@@ -141,6 +141,8 @@ def test_a_future_date_line_is_not_a_publication_date():
         "Trang chủ | Tin tức | Kinh tế | Đầu tư",
         "Home > Business > Investment",
         "Kinh tế > Địa phương",
+        "Trang chủ › Kinh tế › Đầu tư",
+        "Download the investor handbook | Contact the IP Management Board | Back to top",
         "Thứ Sáu, 05/01/2024 - 09:15 GMT+7",
         "07/01/2025, 06:00",
         "Copyright © 2024 Provincial News Agency. All rights reserved.",

@@ -13,8 +13,8 @@ _ABBREV = re.compile(r"(?:\b(?:TP|Tp|Mr|Mrs|Ms|Dr|St|No|Co|Ltd|Inc|Corp|v\.v|U\.
 # A sentence ends at . ! ? … before a space and a capital, a digit or Hangul (Korean has no capitals).
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(\[]?[A-ZÀ-ỸĐ0-9\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3])")
 _MAX_SENTENCE_TOKENS = weight("chunking", "max_sentence_tokens")
-# Bump when the way documents are cut changes: the index then re-embeds every document (Index.stamp).
-LAYOUT_VERSION = 3
+# Bump when the way documents are cleaned or cut changes: the index then re-embeds every document (Index.stamp).
+LAYOUT_VERSION = 4
 
 
 def _split_long(raw: str, span: Span) -> list[Span]:

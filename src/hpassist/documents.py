@@ -70,10 +70,11 @@ _CAPTION = re.compile(
     r"|^\s*\((?:ảnh|photo|사진)[^)]*\)",
     re.IGNORECASE,
 )
-# Breadcrumbs and menus: three or more short items between |, > , » or ·, or two between > or ».
-_MENU_ITEM = r"[^|>»·]{1,30}"
+# Breadcrumbs and menus: three or more short items between |, >, », › or ·, or two between >, » or ›
+# ("Trang chủ › Kinh tế › Đầu tư", "Download investor handbook | Contact the IP Management Board | Back to top").
+_MENU_ITEM = r"[^|>»›·]{1,40}"
 _MENU = re.compile(
-    rf"^\s*{_MENU_ITEM}(?:\s*[|>»·]\s*{_MENU_ITEM}){{2,}}\s*$|^\s*{_MENU_ITEM}(?:\s*[>»]\s*{_MENU_ITEM})+\s*$"
+    rf"^\s*{_MENU_ITEM}(?:\s*[|>»›·]\s*{_MENU_ITEM}){{2,}}\s*$|^\s*{_MENU_ITEM}(?:\s*[>»›]\s*{_MENU_ITEM})+\s*$"
 )
 _TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b")
 # Credits and copyright lines wherever the sign stands ("Copyright © VNA", "저작권자 © 무단전재 금지").
