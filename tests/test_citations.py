@@ -163,3 +163,9 @@ def test_a_measure_in_one_of_its_units_passes(verifier):
     evidence = [_ev("Kim ngạch xuất khẩu đạt 45 tỷ USD, diện tích các KCN là 6.400 ha.")]
     check = verifier.check("Xuất khẩu đạt 45 tỷ USD và diện tích các KCN là 6.400 ha.", evidence, "Xuất khẩu bao nhiêu?")
     assert check.supported, check.reason
+
+
+def test_a_count_followed_by_another_measure_is_not_that_measure(verifier):
+    evidence = [_ev("From 2020 to 2025 the city established 15 industrial parks covering an area of over 6,200 hectares.")]
+    check = verifier.check("The city established 15 industrial parks covering an area of over 6,200 hectares.", evidence, "How many?")
+    assert check.supported, check.reason

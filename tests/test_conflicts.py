@@ -240,3 +240,11 @@ def test_domestic_investment_is_not_foreign_investment():
     ranked = _ranked("Bắc Ninh có 1.629 dự án đầu tư trong nước còn hiệu lực.", "Bắc Ninh có 2.459 dự án FDI còn hiệu lực.")
     found = reports(parse_query("Bắc Ninh có bao nhiêu dự án FDI còn hiệu lực?", 120, 4000), ranked, 0.5, {})
     assert [f.written for r in found for f in r.figures] == ["2.459 dự án"]
+
+
+def test_no_count_of_projects_answers_a_question_about_a_tax_rate():
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    ranked = _ranked("Các khu công nghiệp tính đến đầu năm 2025 có 510 dự án còn hiệu lực.")
+    assert reports(parse_query("박닌성 산업단지 입주 기업의 법인세 감면율은 얼마입니까?", 120, 4000), ranked, 0.5, {}) == []

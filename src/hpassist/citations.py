@@ -148,7 +148,8 @@ class Verifier:
             if not holders:
                 return Check(False, reason=f"figure(s) {sorted(figures)} not all in one evidence sentence")
             stated = [f for f in text_figures(sentence) if f.value in figures]
-            misnamed = [(f, m) for f in stated if f.unit for m in [measure_at(sentence, f.start)] if m and not stated_in(m, f.unit)]
+            # Only what a figure's words before it name: "15 parks covering 6,200 ha" counts parks, not area.
+            misnamed = [(f, m) for f in stated if f.unit for m in [measure_at(sentence, f.start, after=False)] if m and not stated_in(m, f.unit)]
             if misnamed:
                 f, measure = misnamed[0]
                 return Check(False, reason=f"{f.value:g} {f.unit} stated as {measure}, which is never measured in {f.unit}")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named
+from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named, stated_in
 from .periods import fitting, period_of
 from .query import Query
 from .schema import Evidence, Trend, TrendPoint
@@ -50,6 +50,10 @@ _NATIONAL = re.compile(
     r"(tại Việt Nam|in Vietnam|cả nước|nationwide|toàn quốc|Việt Nam có|của Việt Nam|Vietnam has|Vietnam had|Vietnam's|베트남 전체|베트남에는)",
     re.IGNORECASE,
 )
+
+
+# This module's units as data/units.tsv names them.
+_UNIT_NAMES = {"usd": "USD", "percent": "%"}
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,16 @@ def reports(
         return []
     # Of the measures the question names, only theirs: exports are not FDI, a plant's revenue not its investment.
     measures = {m.measure for m in measures_named(query.text)}
-    of_asked = lambda sentence, f: not measures or measure_at(sentence, sentence.find(f.written)) in measures | {None}  # noqa: E731
+
+    def of_asked(sentence: str, figure: Figure) -> bool:
+        """The figure measures what the question asks (or its clause names no measure) in a unit that measure
+        has: no count of projects answers a question about a tax rate."""
+        if not measures:
+            return True
+        unit = _UNIT_NAMES.get(figure.unit, figure.unit)
+        measure = measure_at(sentence, sentence.find(figure.written))
+        return measure in measures | {None} and any(stated_in(m, unit) for m in measures)
+
     names = {c.english[0] for c in query.all_concepts}
     national = "Vietnam" in names and not re.search(r"h[aả]i\s*ph[oò]ng|haiphong|하이퐁", query.text, re.IGNORECASE)
     by_source: dict[str, Report] = {}

@@ -122,17 +122,17 @@ def measures_named(text: str) -> list[Measure]:
 _CLAUSE_END = re.compile(r"[;,](?!\d)")  # a decimal comma ("15,4 tỷ") ends nothing
 
 
-def measure_at(text: str, at: int) -> str | None:
+def measure_at(text: str, at: int, after: bool = True) -> str | None:
     """What the figure at position `at` of `text` measures: the nearest measure word before it in its clause,
-    else the first after it there; None when its clause names no measure (or `at` is not in the text)."""
+    else (with `after`) the first after it there; None when its clause names none (or `at` is not in the text)."""
     if at < 0:
         return None
     start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
     end = next((m.start() for m in _CLAUSE_END.finditer(text, at)), len(text))
     named = [m for m in measures_named(text) if m.start >= start and m.end <= end]
     before = [m.measure for m in named if m.end <= at]
-    after = [m.measure for m in named if m.start >= at]
-    return before[-1] if before else after[0] if after else None
+    following = [m.measure for m in named if m.start >= at] if after else []
+    return before[-1] if before else following[0] if following else None
 
 
 def stated_in(measure: str, unit: str) -> bool:
