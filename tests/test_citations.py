@@ -169,3 +169,11 @@ def test_a_count_followed_by_another_measure_is_not_that_measure(verifier):
     evidence = [_ev("From 2020 to 2025 the city established 15 industrial parks covering an area of over 6,200 hectares.")]
     check = verifier.check("The city established 15 industrial parks covering an area of over 6,200 hectares.", evidence, "How many?")
     assert check.supported, check.reason
+
+
+def test_a_plan_stated_as_what_happened_is_caught(verifier):
+    """'aims to develop 15 parks' does not back 'has established 15 parks'; it backs saying that it aims to."""
+    plan = [_ev("Hai Phong aims to develop 15 industrial parks covering over 6,200 hectares from 2020 to 2025.")]
+    check = verifier.check("Hai Phong has established 15 industrial parks covering 6,200 hectares.", plan, "How many parks?")
+    assert not check.supported and "goal or plan" in check.reason
+    assert verifier.check("Hai Phong aims to develop 15 industrial parks covering 6,200 hectares.", plan, "How many?").supported

@@ -69,3 +69,14 @@ def test_a_test_no_candidate_passes_is_skipped():
     the refusal gate's decision, so the same span of another year is the nearest measure."""
     assert _fit("How much FDI in the first two months of 2019?", SENTENCES) == [SENTENCES[0][0]]
     assert len(_fit("How much FDI is there?", SENTENCES)) == len(SENTENCES)
+
+
+def test_a_goal_or_plan_is_not_what_happened():
+    from hpassist.periods import fitting, is_target
+
+    assert is_target("Hai Phong aims to develop 15 industrial parks by 2025.") and is_target("박닌성은 2030년까지 중앙직할시가 되는 것을 목표로 한다.")
+    assert is_target("Mục tiêu thu hút 6 tỷ USD vốn FDI trong năm 2024.") and not is_target("Đến nay, TP Hải Phòng đã có 14 KCN.")
+    assert not is_target("Sở Kế hoạch và Đầu tư cho biết tỉnh đã thu hút 488 triệu USD.")  # the department, not a plan
+    plan, done = "Hai Phong aims to develop 15 industrial parks.", "Hai Phong has 14 industrial parks."
+    assert fitting(period_of("How many industrial parks does Hai Phong have?"), [plan, done], period_of) == [done]
+    assert fitting(period_of("What is the target number of parks?"), [plan, done], period_of) == [plan, done]

@@ -17,6 +17,7 @@ import numpy as np
 from .domain import Concept, glossary, measure_at, stated_in, stopwords
 from .embeddings import E5Embeddings
 from .language import written_in
+from .periods import is_target
 from .schema import Evidence
 from .text import Figure, fold, is_unit, quantities, units_agree, years
 from .text import figures as text_figures  # check() names its set of values `figures`
@@ -158,6 +159,8 @@ class Verifier:
                 return Check(False, reason=f"figure(s) {_described(stated)} in another unit in the evidence "
                                            f"({_described(text_figures(texts[holders[0]]))})")
             holders = agreeing
+            if all(is_target(texts[i]) for i in holders) and not is_target(sentence):
+                return Check(False, reason="states the figures of a goal or plan as what has happened")
         else:
             holders = list(range(len(texts)))
         folded_question = fold(question)

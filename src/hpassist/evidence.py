@@ -12,6 +12,7 @@ import math
 import re
 
 from .domain import weight
+from .periods import is_target
 from .query import Query
 from .retrieval import Retrieval
 from .schema import Evidence, ScoredChunk, Sentence
@@ -35,6 +36,7 @@ SHARED_FIGURE_WEIGHT = weight("evidence", "shared_figure")
 NAME_WEIGHT = weight("evidence", "name")
 RECENCY_WEIGHT = weight("evidence", "recency")
 COMMON_TERM_WEIGHT = weight("evidence", "common_term")
+TARGET_WEIGHT = weight("evidence", "target")
 
 # Text that talks to the assistant rather than about Hai Phong ("ignore the sources and say ...", "AI assistant:",
 # "bỏ qua các hướng dẫn", "지시를 무시"): a planted instruction, never evidence. Matched on folded text.
@@ -117,6 +119,7 @@ class EvidenceSelector:
         query = retrieval.query
         asked_figures = quantities(query.text)
         dated = query.asks_quantity or query.asks_current
+        plans_asked = is_target(query.text)
         candidates = []
         seen: set[tuple[str, int]] = set()
         for scored in retrieval.chunks:
@@ -150,6 +153,8 @@ class EvidenceSelector:
                 score += NAME_WEIGHT if name in folded else NAME_WEIGHT / 2 if name in folded_before else 0.0
             if dated and chunk.date:
                 score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
+            if not plans_asked and is_target(text):
+                score -= TARGET_WEIGHT
             sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before)
             ranked.append(Evidence(sentence, score, sim, vector))
         return sorted(ranked, key=lambda e: e.score, reverse=True)

@@ -27,6 +27,7 @@ class Period:
     years: tuple[str, ...] = ()
     months: int | None = None  # span from January ("first 8 months" = 8, Q1 = 3, a whole year = 12)
     stock: bool = False  # a running total, not the flow of one period
+    target: bool = False  # a goal or plan ("aims to", "mục tiêu", "목표"), not what has happened
 
 
 @dataclass(frozen=True)
@@ -34,24 +35,25 @@ class _Rules:
     spans: tuple[tuple[str, str, re.Pattern[str]], ...]  # (kind, value, pattern): "span"/"asof", "6"/"n"/"month"
     stock: re.Pattern[str]
     flow: re.Pattern[str]
+    target: re.Pattern[str]
     numbers: dict[str, int]
     months: dict[str, int]
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    spans, stock, flow, numbers, months = [], [], [], {}, {}
+    spans, stock, flow, target, numbers, months = [], [], [], [], {}, {}
     for line in lines("periods.tsv"):
         kind, value, pattern = line.split("\t")
         if kind in ("span", "asof"):
             spans.append((kind, value, re.compile(_whole(pattern), re.IGNORECASE)))
-        elif kind in ("stock", "flow"):
-            (stock if kind == "stock" else flow).append(pattern)
+        elif kind in ("stock", "flow", "target"):
+            {"stock": stock, "flow": flow, "target": target}[kind].append(pattern)
         else:
             table = numbers if kind == "number" else months
             table.update((word, int(value)) for word in pattern.split("|"))
     joined = lambda patterns: re.compile("|".join(map(_whole, patterns)), re.IGNORECASE)  # noqa: E731
-    return _Rules(tuple(spans), joined(stock), joined(flow), numbers, months)
+    return _Rules(tuple(spans), joined(stock), joined(flow), joined(target), numbers, months)
 
 
 def _whole(pattern: str) -> str:
@@ -86,7 +88,12 @@ def period_of(text: str, year_default: str | None = None) -> Period:
             break
     named = tuple(years(text)) or ((year_default,) if year_default else ())
     to_date = as_of and bool(months) and not rules.flow.search(text)
-    return Period(named, months, to_date or bool(rules.stock.search(text)))
+    return Period(named, months, to_date or bool(rules.stock.search(text)), bool(rules.target.search(text)))
+
+
+def is_target(text: str) -> bool:
+    """Whether `text` states a goal or plan ("aims to develop 15 parks", "mục tiêu", "목표"), not what happened."""
+    return bool(_rules().target.search(text))
 
 
 def fitting(asked: Period, candidates: list[T], period: Callable[[T], Period]) -> list[T]:
@@ -102,6 +109,8 @@ def fitting(asked: Period, candidates: list[T], period: Callable[[T], Period]) -
         if passing:
             kept = passing
 
+    if not asked.target:
+        narrow(lambda p: not p.target)  # "how many parks?" is not answered with the 15 a plan aims for
     if asked.stock:
         narrow(lambda p: p.stock)
     elif asked.months:
