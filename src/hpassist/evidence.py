@@ -119,7 +119,8 @@ class EvidenceSelector:
         query = retrieval.query
         asked_figures = quantities(query.text)
         dated = query.asks_quantity or query.asks_current
-        plans_asked = is_target(query.text)
+        # A plan's figure is not what happened: for a "how much / how many" question that asks for no goal.
+        plans_unasked = query.asks_quantity and not is_target(query.text)
         candidates = []
         seen: set[tuple[str, int]] = set()
         for scored in retrieval.chunks:
@@ -153,7 +154,7 @@ class EvidenceSelector:
                 score += NAME_WEIGHT if name in folded else NAME_WEIGHT / 2 if name in folded_before else 0.0
             if dated and chunk.date:
                 score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
-            if not plans_asked and is_target(text):
+            if plans_unasked and _FIGURE.search(text) and is_target(text):
                 score -= TARGET_WEIGHT
             sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before)
             ranked.append(Evidence(sentence, score, sim, vector))
