@@ -172,8 +172,8 @@ class Pipeline:
         emitted = 0
         try:
             with clock.step("generation"):
-                prompt = self._generator().prompt(search.text, draft.language, facts)
-                deltas = clock.timed_stream("model_first_token", self._generator().stream(prompt))
+                generator = self._generator()
+                deltas = clock.timed_stream("model_first_token", generator.stream(generator.prompt(search.text, draft.language, facts)))
                 for sentence in sentences_of(deltas):
                     if draft.repeats(sentence):
                         continue
