@@ -113,10 +113,12 @@ def _measures() -> tuple[re.Pattern[str], dict[str, str], dict[str, frozenset[st
     return pattern, by_word, units
 
 
-def measures_named(text: str) -> list[Measure]:
-    """Every word of `text` that names a measure (data/measures.tsv), in order."""
+@lru_cache(maxsize=4096)
+def measures_named(text: str) -> tuple[Measure, ...]:
+    """Every word of `text` that names a measure (data/measures.tsv), in order; cached, as each figure of an
+    evidence sentence asks again on the answer's path."""
     pattern, by_word, _ = _measures()
-    return [Measure(by_word[m.group(0).lower()], m.start(), m.end()) for m in pattern.finditer(text)]
+    return tuple(Measure(by_word[m.group(0).lower()], m.start(), m.end()) for m in pattern.finditer(text))
 
 
 _CLAUSE_END = re.compile(r"[;,](?!\d)")  # a decimal comma ("15,4 tỷ") ends nothing
