@@ -31,6 +31,8 @@ from .text import dates, figures, fold, years
 
 _FIGURE = re.compile(r"\d")
 _OPENING = weight("refusal", "opening")
+_KEY_WORDS_MIN = weight("refusal", "key_words_min")
+_KEY_WORDS_SHARE = weight("refusal", "key_words_share")
 
 
 @dataclass
@@ -107,11 +109,15 @@ class RefusalGate:
     def relevant(self, query: Query, ev: Evidence) -> bool:
         """Close to the question and about its topics (or naming what it asks about)."""
         names = _strict_names(query)
+        context = _in_context(ev)
         if not query.concepts and not names:
-            return ev.similarity >= self.settings.min_similarity_unchecked
+            # No glossary topic or name to check: the question's own key words are checked instead, and a
+            # sentence holding too few of them must be closer.
+            checked = _key_words_held(query.key_terms, context) >= max(_KEY_WORDS_MIN, math.ceil(len(query.key_terms) * _KEY_WORDS_SHARE))
+            floor = self.settings.min_similarity if checked else self.settings.min_similarity_unchecked
+            return ev.similarity >= floor
         if ev.similarity < self.settings.min_similarity:
             return False
-        context = _in_context(ev)
         topics = [c for c in query.concepts if not c.entity]
         if topics:
             return sum(c.found_in(context) for c in topics) >= math.ceil(len(topics) / 3)
@@ -183,6 +189,16 @@ class RefusalGate:
         if unnamed:
             return GateDecision(False, [], f"the relevant sentences do not name {', '.join(unnamed)}")
         return GateDecision(True, relevant, f"{len(relevant)} relevant sentence(s)")
+
+
+def _key_words_held(terms: Sequence[str], text: str) -> int:
+    """How many of the question's key words the text holds, as words or word forms ("firm" holds "firms",
+    "seminars" holds "seminar"; one form a prefix of the other, both at least 4 letters)."""
+    held = set(fold(text).split()) | set(re.findall(r"\w+", fold(text)))
+    return sum(
+        any(w == t or (min(len(w), len(t)) >= 4 and (w.startswith(t) or t.startswith(w))) for w in held)
+        for t in map(fold, terms)
+    )
 
 
 def _names_any(query: Query, context: str, names: Sequence[str]) -> bool:
