@@ -3,7 +3,7 @@
 import pytest
 
 from hpassist.query import parse_query
-from hpassist.restate import listed, named, restated
+from hpassist.restate import listed, named, office_of, restated
 
 SENTENCE = (
     "Đến nay, TP Hải Phòng đã có 14 KCN được thành lập với tổng diện tích hơn 6.100 ha "
@@ -70,12 +70,12 @@ def test_a_when_question_gets_the_dates_the_source_writes() -> None:
         (  # a person: the name a title introduces; the role the question gives is no answer
             "Dự có đồng chí Lê Anh Quân, Uỷ viên Ban Thường vụ Thành uỷ, Chủ tịch Hội Hữu nghị thành phố.",
             "Ai là Chủ tịch Hội Hữu nghị thành phố?",
-            ["Lê Anh Quân"],
+            ["Lê Anh Quân (Uỷ viên Ban Thường vụ Thành uỷ, Chủ tịch Hội Hữu nghị thành phố)"],
         ),
         (  # a name that opens the sentence, in an English source, for a Korean question
             "Seog Myeong Gug, chairman of KOCHAM Hải Phòng, highlighted the event.",
             "KOCHAM 하이퐁 회장은 누구입니까?",
-            ["Seog Myeong Gug"],
+            ["Seog Myeong Gug (chairman of KOCHAM Hải Phòng)"],
         ),
         (  # the names listed together
             "Nhiều tập đoàn Hàn Quốc lớn như Jeil Group và SK Group đã lựa chọn Hải Phòng.",
@@ -145,8 +145,36 @@ def test_a_name_with_the_questions_words_beside_it_is_the_surer_answer() -> None
     question = _q("Ai là Chủ tịch kiêm Tổng giám đốc Khu kinh tế tự do Chungbuk?")
     described = named("Ông Maeng Gyeong Jae - Chủ tịch kiêm Tổng giám đốc Khu kinh tế tự do Chungbuk cho biết.", question)
     other = named("Đó là chia sẻ của ông Lê Trung Kiên – Trưởng ban BQL KKT Hải Phòng với đoàn Khu kinh tế tự do Chungbuk.", question)
-    assert described.names == ["Maeng Gyeong Jae"] and described.introduced  # "Ông" opens the name
+    assert described.names == ["Maeng Gyeong Jae (Chủ tịch kiêm Tổng giám đốc Khu kinh tế tự do Chungbuk)"]
+    assert described.introduced  # "Ông" opens the name
     assert other.introduced and described.near > other.near
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "office"),
+    [
+        # appositions after the name, up to the verb; a place inside an office stays in it
+        (
+            "Cùng dự có ông Phạm Tiến Vân, nguyên Đại sứ Việt Nam tại Hàn Quốc, Phó chủ tịch Hội Hữu nghị Việt Nam – Hàn Quốc;",
+            "Phạm Tiến Vân",
+            "nguyên Đại sứ Việt Nam tại Hàn Quốc, Phó chủ tịch Hội Hữu nghị Việt Nam – Hàn Quốc",
+        ),
+        # after a dash, ended by a preposition before a common noun
+        ("Đó là chia sẻ của ông Lê Trung Kiên – Trưởng ban BQL KKT Hải Phòng tại buổi làm việc.", "Lê Trung Kiên", "Trưởng ban BQL KKT Hải Phòng"),
+        # before the name, back to its clause, with the capitalised modifier
+        (
+            "Hải Phòng is committed to FDI, Permanent Vice Chairman of the municipal People’s Committee Lê Anh Quân stated.",
+            "Lê Anh Quân",
+            "Permanent Vice Chairman of the municipal People’s Committee",
+        ),
+        # the organisation an office is "of" is no person; a name with no office beside it has none
+        ("Seog Myeong Gug, chairman of the Korean Chamber of Commerce, spoke.", "Korean Chamber", None),
+        ("Ông Lê Tiến Châu nhấn mạnh hợp tác.", "Lê Tiến Châu", None),
+    ],
+)
+def test_a_persons_office_is_read_beside_the_name(sentence: str, name: str, office: str | None) -> None:
+    start = sentence.index(name)
+    assert office_of(sentence, start, start + len(name)) == office
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ _DATES_STATED = weight("restate", "dates_stated")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NAMES_STATED = weight("restate", "names_stated")
 _BESIDE = weight("restate", "beside")
+_OFFICE_CHARS = weight("restate", "office_chars")
 # What joins the names of one list: "LG, Heesung", "Jeil Group và SK Group", "HEZA and SIA".
 _NEXT_ITEM = re.compile(r"\s*(?:,|;|&|và|and|및|와|과|hoặc|or)\s*(?:và|and)?\s*(?:[^\W\d]+\s+){0,2}", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,|;|&|–|-|và|cùng|and|với|와|과|\(|\))?\s*(?:và|and)?\s*", re.IGNORECASE)
@@ -95,19 +96,31 @@ def named(sentence: str, query: Query) -> Names:
     covered = {w for c in concepts if c.english[0] in EVERYWHERE for t in c.terms for w in words(t)}
     anchors = anchor_spans(sentence, query)
     given = {*query.key_terms, *(w for c in query.all_concepts for t in c.terms for w in words(t))}
+    kind, asking = asked
+    asks_office = kind == "person" and _asks_office(asking)
     spans = []
+    entities = {w for c in concepts if c.entity for t in c.terms for w in words(t)}
     for name, start, end in name_spans(sentence, concepts, evidence=True):
-        name = _trimmed(name, given)
-        if name and not set(words(name)) <= covered and not set(words(name)) <= set(words(query.text)):
+        name = _trimmed(name, set() if asks_office else given)
+        if kind == "person" and set(words(name)) <= entities:
+            continue  # a country or organisation of the glossary is no person
+        if kind == "person":
+            name = _person_name(name)
+            start = max(start, sentence.find(name, start, end))  # where the trimmed name itself starts
+        # A name the question gives is no answer to it, unless the question asks that person's office.
+        asked_about = set(words(name)) <= set(words(query.text))
+        if name and not set(words(name)) <= covered and (not asked_about or asks_office) and not _is_office(name):
             spans.append((name, start, end))
     if not spans or not anchors:
         return Names([], False)
-    kind, asking = asked
     nouns = _noun_spans(sentence, asking) if kind == "name" else _title_spans(sentence)
     introduced = [  # the title or noun just before the name, or opening it ("Ông Maeng Gyeong Jae")
         i for i, (_, start, _) in enumerate(spans) if any(0 <= start - end <= 12 or at == start for at, end in nouns)
     ]
+    offices = [office_of(sentence, start, end) if kind == "person" else None for _, start, end in spans]
     candidates = introduced if kind == "person" and introduced else range(len(spans))
+    if kind == "person" and not introduced and any(offices):  # a name with an office beside it is a person's
+        candidates = [i for i, office in enumerate(offices) if office]
     if kind == "name" and introduced:
         candidates = introduced[:1]
     best = min(candidates, key=lambda i: (min(_gap(spans[i], a) for a in anchors), i))
@@ -116,10 +129,108 @@ def named(sentence: str, query: Query) -> Names:
         first -= 1
     while last + 1 < len(spans) and _LIST_JOIN.fullmatch(sentence[spans[last][2] : spans[last + 1][1]]):
         last += 1
-    names = [n for n, _, _ in spans[first : last + 1]]
+    names = [f"{n} ({offices[i]})" if offices[i] else n for i, (n, _, _) in enumerate(spans) if first <= i <= last]
     unique = [n for n in dict.fromkeys(names) if not any(n != m and n in m for m in names)]
     beside = {fold(sentence[a:b]) for a, b in anchors if _gap(spans[best], (a, b)) <= _BESIDE}
     return Names(unique[:_NAMES_STATED], best in introduced, len(beside))
+
+
+def office_of(sentence: str, start: int, end: int) -> str | None:
+    """The office the sentence gives the person named at [start, end), as it writes it: after the name
+    ("Phạm Tiến Vân, nguyên Đại sứ …, Phó chủ tịch …"; "Lê Trung Kiên – Trưởng ban BQL KKT Hải Phòng tại …")
+    or just before it ("…, Permanent Vice Chairman of the municipal People's Committee Lê Anh Quân stated");
+    None when it gives none (data/roles.tsv)."""
+    folded = fold(sentence)
+    if len(folded) != len(sentence):
+        return None
+    opened = re.match(r"\s*[,–—-]\s*", folded[end:])
+    offices = []
+    if opened:  # the name's appositions, one office each, up to the first that is not one or that ends
+        at = end + opened.end()
+        for segment in re.finditer(r"[^,;.]+", folded[at:]):
+            seg_start, seg_end = at + segment.start(), at + segment.end()
+            if not _roles().start.match(folded[seg_start:seg_end].lstrip()):
+                break
+            stop = next((m for m in _roles().end.finditer(folded, seg_start, seg_end) if _ends(m, sentence)), None)
+            offices.append(sentence[seg_start : stop.start() if stop else seg_end].strip())
+            if stop or folded[seg_end : seg_end + 1] != ",":
+                break
+    if not offices:  # the office written before the name, back to the start of its clause
+        clause = max(folded.rfind(mark, 0, start) for mark in ",;:(–—") + 1
+        before = re.sub(_roles().honorific, "", folded[clause:start])
+        role = _roles().anywhere.search(before)
+        if role and not _roles().complement.search(before):  # "chairman of the | Korean Chamber": no person
+            at = clause + role.start()
+            while True:  # the capitalised words and modifiers just before it ("Permanent Vice Chairman")
+                previous = re.search(r"(\S+)\s+$", sentence[clause:at])
+                if not previous or not (previous.group(1)[0].isupper() or _roles().modifier.fullmatch(fold(previous.group(1)))):
+                    break
+                at = clause + previous.start()
+            offices.append(sentence[at : clause + len(before)].strip())
+    return ", ".join(o for o in offices if o and len(o) <= _OFFICE_CHARS) or None
+
+
+def _ends(match: re.Match[str], sentence: str) -> bool:
+    """Whether an end word ends the office: a verb always; a preposition unless a name follows it
+    ("Đại sứ Việt Nam tại Hàn Quốc" goes on, "Trưởng ban … tại buổi làm việc" has ended)."""
+    word = match.group(0).strip()
+    following = sentence[match.end() :].lstrip()[:1]
+    return not (_roles().place.fullmatch(word) and following.isupper())
+
+
+class _Roles(NamedTuple):
+    start: re.Pattern[str]  # a text that opens with an office (after modifiers)
+    anywhere: re.Pattern[str]  # an office word anywhere
+    modifier: re.Pattern[str]
+    end: re.Pattern[str]  # where an office phrase has ended
+    place: re.Pattern[str]  # end words that a name may follow inside an office ("tại Hàn Quốc")
+    complement: re.Pattern[str]  # a text ending in words that make what follows the office's organisation
+    honorific: str  # person titles at the end of a text ("… đồng chí ")
+    asks: re.Pattern[str]  # a question's words that ask for an office
+
+
+@lru_cache(maxsize=1)
+def _roles() -> _Roles:
+    """Patterns from data/roles.tsv, matched on folded text."""
+    kinds: dict[str, list[str]] = {}
+    for line in lines("roles.tsv"):
+        kind, spellings = line.split("\t")
+        kinds.setdefault(kind, []).extend(w.strip() for w in spellings.split("|") if w.strip())
+
+    def alternatives(kind: str) -> str:
+        return "|".join(re.escape(w) for w in sorted(kinds[kind], key=len, reverse=True))
+
+    role, modifier = alternatives("role"), alternatives("modifier")
+    return _Roles(
+        start=re.compile(rf"(?:(?:{modifier})\s+)*(?:{role})(?!\w)"),
+        anywhere=re.compile(rf"(?<!\w)(?:{role})(?!\w)"),
+        modifier=re.compile(modifier),
+        end=re.compile(rf"\s(?:{alternatives('end')}|{alternatives('place')})(?=\s|$)"),
+        place=re.compile(alternatives("place")),
+        complement=re.compile(rf"(?<!\w)(?:{alternatives('complement')})\s*$"),
+        honorific=r"(?:\s|^)(?:" + "|".join(re.escape(t) for t in person_titles()) + r")\.?\s*$",
+        asks=re.compile(alternatives("asks")),
+    )
+
+
+def _is_office(name: str) -> bool:
+    """Whether a capitalised run is only an office ("Permanent Vice Chairman"), not a name."""
+    return _roles().start.fullmatch(fold(name).lower()) is not None
+
+
+def _asks_office(asking: str) -> bool:
+    """Whether the question's asking words ask for a person's office ("what position", "chức vụ", "직책")."""
+    return _roles().asks.search(fold(asking)) is not None
+
+
+def _person_name(name: str) -> str:
+    """A person's name out of a capitalised run that an organisation opens ("People's Committee Lê Anh
+    Quân" -> "Lê Anh Quân"): the trailing run of Vietnamese syllables, when there are two or more."""
+    parts = name.split()
+    tail = 0
+    while tail < len(parts) and is_vietnamese_syllable(parts[-1 - tail]) and parts[-1 - tail][0].isupper():
+        tail += 1
+    return " ".join(parts[-tail:]) if 2 <= tail < len(parts) else name
 
 
 def listed(sentence: str, query: Query, language: str) -> list[str]:
