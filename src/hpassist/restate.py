@@ -23,7 +23,7 @@ from .conflicts import Figure as Measured
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, not_names, person_titles, stopwords, weight
 from .language import detect_language
 from .query import Query, name_spans
-from .text import Figure, dates, figures, fold, is_scale, is_unit, is_vietnamese_syllable, words
+from .text import Figure, dates, figures, fold, is_scale, is_unit, is_vietnamese_syllable, words, years
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
 # The currency's large-sum scale words in each language, largest first (templates: data/unit_templates.tsv).
@@ -54,6 +54,8 @@ def restated(sentence: str, query: Query, language: str) -> str | None:
     found = [f for f in figures(sentence) if f.unit]
     start, end = _segment(sentence, found, query)
     inside = [f for f in found if start <= f.start < end]
+    if query.years:  # "how many parks in 2021–2022": the count written beside that period first
+        inside.sort(key=lambda f: not set(years(_clause(sentence, f.start))) & set(query.years))
     items: dict[str, int] = {}  # each text, where it stands in the sentence
     kinds: list[tuple[str, ...] | Concept] = [query.asks_units] if query.asks_units else []
     for kind in [*kinds, *(c for c in query.all_concepts if _asks_count(c, query))]:
@@ -74,6 +76,16 @@ def restated(sentence: str, query: Query, language: str) -> str | None:
         for text, at in [(d, at) for d, at in dates(sentence) if start <= at < end and fold(d) not in given][:_DATES_STATED]:
             items.setdefault(text, at)
     return "; ".join(sorted(items, key=items.get)) or None
+
+
+_CLAUSE_MARK = re.compile(r"[;()]|,(?!\d)|\s(?:và|and|및)\s")  # a decimal comma ("15,4 tỷ") ends nothing
+
+
+def _clause(sentence: str, at: int) -> str:
+    """The clause of `sentence` around position `at`, between commas, semicolons, brackets and "and"."""
+    start = max((m.end() for m in _CLAUSE_MARK.finditer(sentence, 0, at)), default=0)
+    end = next((m.start() for m in _CLAUSE_MARK.finditer(sentence, at)), len(sentence))
+    return sentence[start:end]
 
 
 class Names(NamedTuple):
@@ -99,17 +111,17 @@ def named(sentence: str, query: Query) -> Names:
     kind, asking = asked
     asks_office = kind == "person" and _asks_office(asking)
     spans = []
-    entities = {w for c in concepts if c.entity for t in c.terms for w in words(t)}
+    places = {w for c in concepts if c.kind in ("country", "place") for t in c.terms for w in words(t)}
     for name, start, end in name_spans(sentence, concepts, evidence=True):
         name = _trimmed(name, set() if asks_office else given)
-        if kind == "person" and set(words(name)) <= entities:
-            continue  # a country or organisation of the glossary is no person
+        if kind == "person" and set(words(name)) <= places:
+            continue  # a country or place is no person (an organisation may be: "who organised it?")
         if kind == "person":
             name = _person_name(name)
             start = max(start, sentence.find(name, start, end))  # where the trimmed name itself starts
         # A name the question gives is no answer to it, unless the question asks that person's office.
         asked_about = set(words(name)) <= set(words(query.text))
-        if name and not set(words(name)) <= covered and (not asked_about or asks_office) and not _is_office(name):
+        if name and not set(words(name)) <= covered and (not asked_about or asks_office) and not is_office(name):
             spans.append((name, start, end))
     if not spans or not anchors:
         return Names([], False)
@@ -121,6 +133,8 @@ def named(sentence: str, query: Query) -> Names:
     candidates = introduced if kind == "person" and introduced else range(len(spans))
     if kind == "person" and not introduced and any(offices):  # a name with an office beside it is a person's
         candidates = [i for i, office in enumerate(offices) if office]
+    # An office is stated as the source writes it, so only to a reader of the source's language.
+    offices = [o if o and detect_language(o) == query.language else None for o in offices]
     if kind == "name" and introduced:
         candidates = introduced[:1]
     best = min(candidates, key=lambda i: (min(_gap(spans[i], a) for a in anchors), i))
@@ -213,7 +227,7 @@ def _roles() -> _Roles:
     )
 
 
-def _is_office(name: str) -> bool:
+def is_office(name: str) -> bool:
     """Whether a capitalised run is only an office ("Permanent Vice Chairman"), not a name."""
     return _roles().start.fullmatch(fold(name).lower()) is not None
 
