@@ -57,6 +57,16 @@ def test_with_no_verified_sentence_the_two_best_passages_are_quoted_after_what_w
     assert closing.index("The source gives:") < closing.index("The source says:")  # the figure, in English, first
 
 
+def test_a_question_asking_two_figures_gets_one_from_each_quoted_sentence() -> None:
+    facts = [_evidence("Toàn tỉnh có 16 KCN với tổng diện tích 6.397,68 ha."),
+             _evidence("Tính bình quân, mỗi KCN rộng khoảng 399 ha.", start=60)]
+    both = parse_query("16 KCN có tổng diện tích bao nhiêu và bình quân mỗi khu rộng bao nhiêu?", 120, 4000)
+    closing = compose.closing(both, facts, _draft("vi"), emitted=0)
+    assert "6.397,68 ha [1]" in closing and "399 ha [2]" in closing.split("Theo nguồn")[0]
+    one = parse_query("16 KCN có tổng diện tích bao nhiêu?", 120, 4000)
+    assert "399 ha [2]" not in compose.closing(one, facts, _draft("vi"), emitted=0).split("Theo nguồn")[0]
+
+
 def test_nothing_follows_an_answer_that_covers_its_evidence() -> None:
     draft = _draft()
     draft.add("Korea has 320 projects in Hai Phong worth more than US$15.4 billion [1].")

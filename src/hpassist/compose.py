@@ -15,7 +15,7 @@ from .citations import add_markers
 from .conflicts import Report
 from .domain import EVERYWHERE, Concept, glossary, lower_text, stopwords, weight
 from .language import detect_language
-from .query import Query
+from .query import Query, quantities_asked
 from .restate import listed, named, restated
 from .schema import Chunk, Citation, Evidence, ScoredChunk
 from .text import fold, is_scale, quantities, words
@@ -120,11 +120,17 @@ def stated(query: Query, quoted: list[Evidence], draft: Draft) -> list[str]:
     quoted, less what the answer already says; each line numbered only when it is said."""
     lines = []
     if query.asks_quantity or query.asks_units or query.asks_date:
+        wanted = max(1, quantities_asked(query.text))  # the figures of one sentence per figure asked
+        given = quantities(draft.text)
         for ev in quoted:
             figure = restated(ev.sentence.text, query, draft.language)
-            if figure:
-                if not quantities(figure) <= quantities(draft.text) or not quantities(figure):
-                    lines.append(f"{draft.phrases['figures'].format(figure=figure)} [{draft.number(ev)}].")
+            if not figure:
+                continue
+            if not quantities(figure) <= given or not quantities(figure):
+                lines.append(f"{draft.phrases['figures'].format(figure=figure)} [{draft.number(ev)}].")
+                given |= quantities(figure)
+            wanted -= 1
+            if not wanted:
                 break
     # Names from the best sentence that has some: one whose name the question's noun or a title introduces
     # first, then the one with most of the question's words beside its name, then the best ranked.

@@ -77,6 +77,11 @@ def _asked_figures() -> tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...
     return tuple(kinds)
 
 
+def quantities_asked(text: str) -> int:
+    """How many figures a question asks for: "tổng diện tích bao nhiêu và bình quân mỗi khu rộng bao nhiêu" asks two."""
+    return len(_QUANTITY.findall(fold(text)))
+
+
 def asked_units(text: str, asks_quantity: bool) -> tuple[str, ...]:
     """The units that can answer the question: a currency for a price or wage, percent for a rate or share,
     hectares for an area in a "how much / how many" question; () when any figure will do. Units the
