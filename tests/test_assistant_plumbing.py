@@ -212,6 +212,10 @@ def test_a_follow_up_that_moves_to_another_entity_drops_the_earlier_one(settings
     search = condenser.standalone(parse_query("Còn Nhật Bản thì sao?", 120, 4000),
                                   [("Hàn Quốc đã đầu tư bao nhiêu vào Hải Phòng?", "…")])
     assert "Hàn Quốc" not in search.text and search.text.startswith("Nhật Bản đã đầu tư")
+    # a country replaces the earlier country, not the organisation beside it
+    earlier = "Which Korean company had a project at the Hai Phong Economic Zone Authority's 22 September conference?"
+    search = condenser.standalone(parse_query("And the Japanese one?", 120, 4000), [(earlier, "…")])
+    assert search.text.startswith("Which Japanese company had a project at the Hai Phong Economic Zone Authority's")
 
 
 def test_a_rewrite_that_drops_what_the_follow_up_asks_is_not_searched(make):
@@ -310,8 +314,24 @@ def test_a_follow_up_asking_its_own_thing_does_not_inherit_the_earlier_who(setti
     from hpassist.condense import Condenser
     from hpassist.query import parse_query
 
-    history = [("Who is the chairman of the Korean Chamber of Commerce in Hai Phong?", "Mr Seog Myeong Gug [1].")]
+    history = [("Who is the chairman of the Korean Chamber of Commerce in Hai Phong?", "The chamber elected a chairman [1].")]
     search = Condenser(settings, None).standalone(parse_query("At what event did he speak?", 120, 4000), history)
     assert "chairman" in search.text and search.asks_name is None
     again = Condenser(settings, None).standalone(parse_query("and the vice chairman?", 120, 4000), history)
     assert again.asks_name == ("person", "who")
+
+
+def test_he_is_the_person_the_last_answer_named(settings):
+    """"What is his position?" after an answer naming Lê Anh Quân asks Lê Anh Quân's position, in any language;
+    the quote's names and the office are no antecedent."""
+    from hpassist.condense import Condenser
+    from hpassist.query import parse_query
+
+    answer = "The source names: Lê Anh Quân (Permanent Vice Chairman of the municipal People’s Committee) [1]. The source says: “Mr Kim Jae Won spoke.” [1]"
+    history = [("Who spoke for the city at the seminar?", answer)]
+    condenser = Condenser(settings, None)
+    assert condenser.standalone(parse_query("What is his position?", 120, 4000), history).text == "What is Lê Anh Quân's position?"
+    search = condenser.standalone(parse_query("Ông ấy còn giữ chức vụ gì?", 120, 4000), history)
+    assert search.text == "Lê Anh Quân còn giữ chức vụ gì?" and search.language == "vi"
+    refused = [("Who spoke for the city at the seminar?", "I could not find this in the documents I have.")]
+    assert "seminar" in condenser.standalone(parse_query("What is his position?", 120, 4000), refused).text

@@ -11,12 +11,13 @@ import logging
 import re
 from collections.abc import Sequence
 
-from .domain import EVERYWHERE
+from .domain import EVERYWHERE, glossary, not_names
 from .generation import GenerationError, Generator
 from .language import SUPPORTED, detect_language
 from .llm import ModelUnavailable
 from .prompts import messages, template
-from .query import Query, QuestionError, parse_query
+from .query import Query, QuestionError, name_spans, parse_query
+from .restate import is_office
 from .settings import Settings
 from .text import fold
 
@@ -74,6 +75,34 @@ def is_follow_up(query: Query, history: History | None) -> bool:
     return not query.names and not query.entities
 
 
+# A person the follow-up points back at: "he", "his", "ông ấy", "그는" (Korean 그 before a particle).
+_PERSON = re.compile(
+    r"\b(?:he|she|him|his|her)\b|\b(?:ông|bà|anh|chị)\s+ấy\b|그녀|(?<![\w])그(?=는|가|의|를|에게|도|와)",
+    re.IGNORECASE,
+)
+_QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def named_person(answer: str) -> str | None:
+    """The first person an earlier answer names outside its quotes ("The source names: Lê Anh Quân (…)"): a
+    run of two to four capitalised words that is no office and names no country, place or organisation."""
+    text = _QUOTE.sub(" . ", answer).replace(":", ",")  # "names: Lê Anh Quân" does not open a sentence
+    for name, _, _ in name_spans(text, (), evidence=True):
+        parts = name.split()
+        while parts and fold(parts[0]).strip(".") in not_names():  # "Mr Seog Myeong Gug"
+            parts.pop(0)
+        name = " ".join(parts)
+        if 2 <= len(parts) <= 4 and not is_office(name) and not any(c.found_in(name) for c in glossary()):
+            return name
+    return None
+
+
+def _about_person(query: Query, person: str) -> str:
+    """The follow-up with its pronoun replaced by the person's name ("What is his position?" -> "What is
+    Lê Anh Quân's position?")."""
+    return _PERSON.sub(lambda m: f"{person}'s" if m.group(0).lower() in ("his", "her") else person, query.text, count=1)
+
+
 def _entity_terms(query: Query) -> list:
     """The question's entity concepts other than the city every document is about."""
     return [c for c in query.all_concepts if c.entity]
@@ -84,7 +113,9 @@ def _moved_to(follow_up: Query, earlier: Query) -> tuple[list, list]:
     question about Korea asks about Japan instead, never about Korea."""
     new = [c for c in _entity_terms(follow_up) if c not in earlier.all_concepts]
     old = [c for c in _entity_terms(earlier) if c not in follow_up.all_concepts] if new else []
-    return old, new
+    # "And the Japanese one?" replaces the earlier country (Korea), not the organisation beside it.
+    same_kind = [c for c in old if c.kind and c.kind == new[0].kind]
+    return same_kind or old, new
 
 
 class Condenser:
@@ -131,6 +162,12 @@ class Condenser:
         """The question to search for: the follow-up rewritten if plausible, else joined to what it leans on."""
         if not is_follow_up(query, history):
             return query
+        person = named_person(history[-1][1]) if _PERSON.search(query.text) else None
+        if person:  # "he" is the person the last answer named: the question stands alone with the name
+            try:
+                return Query(**{**self._parse(_about_person(query, person)).__dict__, "language": query.language})
+            except QuestionError:
+                pass
         previous = self.anchor(history)
         if previous is None:
             return query

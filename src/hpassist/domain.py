@@ -66,6 +66,7 @@ class Concept:
     vietnamese: tuple[str, ...]
     korean: tuple[str, ...]
     entity: bool = False  # a country, place, organisation or company, which the answer must name
+    kind: str = ""  # an entity's kind: "country", "place" or "organisation"
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -145,12 +146,14 @@ def stated_in(measure: str, unit: str) -> bool:
 
 @lru_cache(maxsize=1)
 def glossary() -> tuple[Concept, ...]:
-    """data/glossary.tsv: `english | … ; vietnamese | … ; korean | …` per line, '@' before an entity."""
+    """data/glossary.tsv: `english | … ; vietnamese | … ; korean | …` per line, '@' before an entity and
+    `; kind` after it."""
     concepts = []
     for line in lines("glossary.tsv"):
         entity = line.startswith("@")
-        en, vi, ko = (tuple(t.strip() for t in part.split("|") if t.strip()) for part in line.lstrip("@").split(";"))
-        concepts.append(Concept(en, vi, ko, entity))
+        parts = line.lstrip("@").split(";")
+        en, vi, ko = (tuple(t.strip() for t in part.split("|") if t.strip()) for part in parts[:3])
+        concepts.append(Concept(en, vi, ko, entity, parts[3].strip() if len(parts) > 3 else ""))
     return tuple(concepts)
 
 
