@@ -48,6 +48,14 @@ def test_invented_name_is_caught(verifier):
     assert not check.supported and "name" in check.reason
 
 
+def test_a_figure_is_not_given_to_whom_only_the_question_names(verifier):
+    output = [_ev("Industrial output in the province reached VNĐ390.7 trillion in 2024.")]
+    check = verifier.check("Canon has invested VNĐ390.7 trillion.", output, "How much has Canon invested in Bac Ninh?")
+    assert not check.supported and "Canon" in check.reason
+    titled = [Evidence(Sentence("c#0", "a.txt", "Canon opens its third plant", "2024", 0, 40, "The plant cost US$120 million."), 1.0, 0.9)]
+    assert verifier.check("Canon's plant cost US$120 million.", titled, "How much did Canon's plant cost?").supported
+
+
 def test_glossary_names_count_as_known(verifier):
     assert verifier.check("Korea has 320 projects in Hai Phong.", EVIDENCE, "How many projects?").supported
 

@@ -83,6 +83,21 @@ def _name_known(name: str, haystack: str) -> bool:
     return all(fold(w) in haystack for w in name.split() if len(w) > 3) and any(len(w) > 3 for w in name.split())
 
 
+def _subjects(sentence: str, folded_question: str) -> list[str]:
+    """The names a sentence shares with the question, its first word included ("Canon has invested …")."""
+    names = (re.sub(r"['’]s$", "", m.group(0)) for m in _NAME.finditer(sentence))  # "Canon's" is Canon
+    return [n for n in names if not is_unit(n) and _has_word(folded_question, fold(n))]
+
+
+def _has_word(folded: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", folded) is not None
+
+
+def _context(ev: Evidence) -> str:
+    """An evidence sentence with what says whom it is about: its document's title and the sentence before."""
+    return f"{ev.sentence.title}\n{ev.sentence.before}\n{ev.sentence.text}"
+
+
 def _concepts(sentence: str) -> list[Concept]:
     """The glossary concepts a sentence states ("semiconductors", "lớn nhất", "자동차 부품")."""
     return [c for c in glossary() if c.found_in(sentence)]
@@ -167,6 +182,12 @@ class Verifier:
         for name in _names(sentence):
             if not any(_name_known(name, fold(texts[i]) + " " + folded_question) for i in holders):
                 return Check(False, reason=f"name {name!r} not in evidence")
+
+        # A figure belongs to whom its evidence (with its title and the sentence before) names: the question's
+        # "Canon" does not make the province's output Canon's investment.
+        for name in _subjects(sentence, folded_question) if figures else []:
+            if not any(_name_known(name, fold(_context(evidence[i]))) for i in holders):
+                return Check(False, reason=f"figure(s) stated of {name!r}, whom their evidence does not name")
         for concept in _concepts(sentence):
             if not any(_concept_known(concept, f"{texts[i]} {question}") for i in holders):
                 return Check(False, reason=f"{concept.english[0]!r} is not in the evidence")
