@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain import Concept, glossary, lines, stopwords
+from .domain import Concept, glossary, lines, not_names, stopwords
 from .language import SUPPORTED, detect_language
 from .text import fold, named_measures, words, years
 from .tokens import count_tokens, truncate_tokens
@@ -154,8 +154,8 @@ def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False)
         if evidence and upper:  # continues a run; opens one before another capitalised word
             follows = i + 1 < len(tokens) and tokens[i + 1].group(0)[0].isupper()
             joins = bool(run) or (capital(i + 1) if opens else follows)
-        else:
-            joins = False
+        else:  # a question's first word opens a name only before another capitalised word ("Lee Kyung Hee는 …")
+            joins = upper and opens and fold(word) not in stopwords() and capital(i + 1)
         if upper and (joins or (not opens and (bool(run) or fold(word) not in stopwords()))):
             run.append(token)
         elif run:
@@ -167,10 +167,20 @@ def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False)
 
 def _names(text: str, concepts: tuple[Concept, ...]) -> list[str]:
     """The question's names (see `name_spans`), quoted titles first; single short words are no names."""
-    spans = name_spans(text, concepts)
+    spans = [(_bare_name(n), start, end) for n, start, end in name_spans(text, concepts)]
     quoted = [n for n, start, _ in spans if start > 0 and text[start - 1] in "\"“”"]
     found = quoted + [n for n, _, _ in spans if n not in quoted]
     return list(dict.fromkeys(n for n in found if " " in n or len(n) >= 4))
+
+
+def _bare_name(name: str) -> str:
+    """A name without the possessive or the Korean particle written onto it ("Lê Anh Quân's",
+    "Lee Kyung Hee는" -> the name)."""
+    parts = name.split()
+    while len(parts) > 1 and fold(parts[0]) in not_names():  # "Ông Phạm Tiến Vân", "Mr Kim Jae Won"
+        parts.pop(0)
+    name = " ".join(parts)
+    return re.sub(r"(?:['’]s|(?<=[^\W\d_])[\uac00-\ud7a3]+)$", "", name) if not _HANGUL.match(name) else name
 
 
 def _clean(question: str) -> str:
