@@ -16,10 +16,10 @@ from .generation import GenerationError, Generator
 from .language import SUPPORTED, detect_language
 from .llm import ModelUnavailable
 from .prompts import messages, template
-from .query import Query, QuestionError, name_spans, parse_query
+from .query import Query, QuestionError, asked_name, name_spans, parse_query
 from .restate import is_office
 from .settings import Settings
-from .text import fold
+from .text import fold, words
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str]]
@@ -75,32 +75,60 @@ def is_follow_up(query: Query, history: History | None) -> bool:
     return not query.names and not query.entities
 
 
-# A person the follow-up points back at: "he", "his", "ông ấy", "그는" (Korean 그 before a particle).
-_PERSON = re.compile(
-    r"\b(?:he|she|him|his|her)\b|\b(?:ông|bà|anh|chị)\s+ấy\b|그녀|(?<![\w])그(?=는|가|의|를|에게|도|와)",
-    re.IGNORECASE,
-)
+# What a follow-up points back at: the person an earlier "who" question was answered with ("he", "his", "ông
+# ấy", "그는": Korean 그 before a particle), or the company or organisation a "which company" question was
+# answered with ("it", "its", "công ty đó", "그 회사").
+_POINTERS = {
+    "person": re.compile(
+        r"\b(?:he|she|him|his|her)\b|\b(?:ông|bà|anh|chị)\s+ấy\b|그녀|(?<![\w])그(?=는|가|의|를|에게|도|와)",
+        re.IGNORECASE,
+    ),
+    "name": re.compile(
+        r"\b(?:it|its)\b|\bnó\b|\b(?:tập đoàn|công ty|doanh nghiệp|tổ chức|đơn vị)\s+(?:đó|này|ấy)\b"
+        r"|그\s*(?:회사|기업|그룹|기관|단체)",
+        re.IGNORECASE,
+    ),
+}
+_POSSESSIVE = {"his", "her", "its"}
 _QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
-def named_person(answer: str) -> str | None:
-    """The first person an earlier answer names outside its quotes ("The source names: Lê Anh Quân (…)"): a
-    run of two to four capitalised words that is no office and names no country, place or organisation."""
+def answered_name(question: str, answer: str) -> str | None:
+    """The name an earlier answer gave its "who / which company" question, outside its quotes ("The source
+    names: Lê Anh Quân (…)"): for a person two to four capitalised words, no office, no glossary term; for a
+    company or organisation a name the question did not give, no country or place. None for other questions."""
+    asked = asked_name(question)
+    if asked is None or asked[0] not in _POINTERS:
+        return None
     text = _QUOTE.sub(" . ", answer).replace(":", ",")  # "names: Lê Anh Quân" does not open a sentence
     for name, _, _ in name_spans(text, (), evidence=True):
         parts = name.split()
         while parts and fold(parts[0]).strip(".") in not_names():  # "Mr Seog Myeong Gug"
             parts.pop(0)
         name = " ".join(parts)
-        if 2 <= len(parts) <= 4 and not is_office(name) and not any(c.found_in(name) for c in glossary()):
+        if not name or is_office(name):
+            continue
+        concepts = [c for c in glossary() if c.found_in(name)]
+        if asked[0] == "person" and 2 <= len(parts) <= 4 and not concepts:
+            return name
+        given = set(words(name)) <= set(words(question))
+        if asked[0] == "name" and not given and not any(c.kind in ("country", "place") for c in concepts):
             return name
     return None
 
 
-def _about_person(query: Query, person: str) -> str:
-    """The follow-up with its pronoun replaced by the person's name ("What is his position?" -> "What is
-    Lê Anh Quân's position?")."""
-    return _PERSON.sub(lambda m: f"{person}'s" if m.group(0).lower() in ("his", "her") else person, query.text, count=1)
+def resolved(question: str, turn: tuple[str, str]) -> str | None:
+    """The follow-up with what it points back at named ("What is his position?" -> "What is Lê Anh Quân's
+    position?", "ask it to invest" -> "ask SKC to invest"), from the turn before it; None when it points at
+    nothing that turn named."""
+    asked = asked_name(turn[0])
+    pointer = _POINTERS.get(asked[0]) if asked else None
+    if pointer is None or not pointer.search(question):
+        return None
+    name = answered_name(*turn)
+    if name is None:
+        return None
+    return pointer.sub(lambda m: f"{name}'s" if m.group(0).lower() in _POSSESSIVE else name, question, count=1)
 
 
 def _entity_terms(query: Query) -> list:
@@ -155,17 +183,22 @@ class Condenser:
             except QuestionError:  # an unreadable turn (empty, emoji): nothing before it is leaned on
                 return " ".join(questions[i + 1 :]) or None
             if not is_follow_up(parsed, history[:i]):
-                return " ".join(questions[i:])
-        return " ".join(questions)
+                return " ".join(self._named(history, i))
+        return " ".join(self._named(history, 0))
+
+    @staticmethod
+    def _named(history: History, first: int) -> list[str]:
+        """The questions from `first` on, each follow-up with what it points back at named."""
+        return [q if j == first else resolved(q, history[j - 1]) or q for j, (q, _) in enumerate(history) if j >= first]
 
     def standalone(self, query: Query, history: History | None) -> Query:
         """The question to search for: the follow-up rewritten if plausible, else joined to what it leans on."""
         if not is_follow_up(query, history):
             return query
-        person = named_person(history[-1][1]) if _PERSON.search(query.text) else None
-        if person:  # "he" is the person the last answer named: the question stands alone with the name
+        named = resolved(query.text, history[-1])
+        if named:  # "he" is the person the last answer named: the question stands alone with the name
             try:
-                return Query(**{**self._parse(_about_person(query, person)).__dict__, "language": query.language})
+                return Query(**{**self._parse(named).__dict__, "language": query.language})
             except QuestionError:
                 pass
         previous = self.anchor(history)
