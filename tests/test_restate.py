@@ -190,3 +190,9 @@ def test_a_persons_office_is_read_beside_the_name(sentence: str, name: str, offi
 )
 def test_listed_things_of_several_words_are_one_topic_each(sentence: str, expected: list[str]) -> None:
     assert listed(sentence, _q("Which sectors are the projects in?"), "en") == expected
+
+
+def test_a_count_of_things_no_unit_names_is_stated_bare() -> None:
+    sentence = "Khu vực này tập trung 6 cơ quan y tế của quốc gia Hàn Quốc từ ngày 22/9 năm 2023."
+    assert restated(sentence, _q("충북에는 한국의 국가 의료기관이 몇 개 모여 있습니까?"), "ko") == "6개"
+    assert restated("Ngày 22/9 năm 2023, đoàn đã làm việc.", _q("Có bao nhiêu đoàn?"), "vi") is None  # dates are no counts

@@ -71,11 +71,30 @@ def restated(sentence: str, query: Query, language: str) -> str | None:
             if text:
                 items[text] = figure.start
                 break
+        if not items and _HOW_MANY.search(fold(query.text)):
+            # "몇 개 / how many" of a thing no unit names ("6 cơ quan y tế"): the bare count nearest its words.
+            counts = sorted(_bare_counts(sentence, start, end), key=lambda f: min(_gap(("", f.start, f.start), a) for a in anchors))
+            if counts:
+                items[_COUNT_TEMPLATE[language].format(format_number(counts[0].value, language))] = counts[0].start
     if query.asks_date:
         given = {fold(d) for d, _ in dates(query.text)}
         for text, at in [(d, at) for d, at in dates(sentence) if start <= at < end and fold(d) not in given][:_DATES_STATED]:
             items.setdefault(text, at)
     return "; ".join(sorted(items, key=items.get)) or None
+
+
+_HOW_MANY = re.compile(r"\bhow many\b|\bbao nhieu\b|몇")
+_COUNT_TEMPLATE = {"en": "{}", "vi": "{}", "ko": "{}개"}  # a count of things no unit names
+
+
+def _bare_counts(sentence: str, start: int, end: int) -> list[Figure]:
+    """Whole numbers written without a unit in [start, end) of `sentence`, less years and dates."""
+    written = [(at, at + len(d)) for d, at in dates(sentence)]
+    return [
+        f for f in figures(sentence)
+        if not f.unit and f.value.is_integer() and not 1900 <= f.value <= 2100 and start <= f.start < end
+        and not any(a <= f.start < b for a, b in written)
+    ]
 
 
 _CLAUSE_MARK = re.compile(r"[;()]|,(?!\d)|\s(?:và|and|및)\s")  # a decimal comma ("15,4 tỷ") ends nothing
