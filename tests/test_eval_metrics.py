@@ -188,6 +188,15 @@ def test_a_figure_restated_in_another_scale_supports_its_sentence() -> None:
     assert citation_support(reply) == [True, False]
 
 
+def test_a_list_restated_in_the_readers_language_supports_its_sentence() -> None:
+    reply = answer(
+        "Nguồn liệt kê: tự động hóa, điện tử [1]. Hàn Quốc đầu tư [2].",
+        cite(1, "The city should focus on sectors such as automation and electronics."),
+        cite(2, "Korea is the largest investor."),
+    )
+    assert citation_support(reply) == [True, False]  # one shared term (investment) is too common to count
+
+
 def test_city_name_alone_does_not_support_a_sentence() -> None:
     reply = answer("Hai Phong welcomes investors [1].", cite(1, "Hải Phòng hiện là điểm đến"))
     assert citation_support(reply) == [False]

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from hpassist.domain import glossary
 from hpassist.language import HANGUL
 from hpassist.schema import Answer, ScoredChunk
 from hpassist.settings import REPO_ROOT
@@ -273,15 +274,26 @@ def content_terms(text: str) -> set[str]:
 
 def citation_support(answer: Answer) -> list[bool]:
     """For each citation, whether its quote shares a figure (as written, or as a value: "154억 달러" is
-    "15,4 tỷ USD") or a content word with the sentence citing it."""
+    "15,4 tỷ USD"), a content word, or two domain terms in any language ("điện tử, tự động hóa" are
+    "electronics, automation"; one, such as "investment", is too common to show the quote is the source) with
+    the sentence citing it."""
     support = []
     for citation in answer.citations:
         sentence = marker_sentence(answer.text, citation.index)
         support.append(
             sentence is not None
-            and bool(content_terms(sentence) & content_terms(citation.quote) or _amounts(sentence) & _amounts(citation.quote))
+            and bool(
+                content_terms(sentence) & content_terms(citation.quote)
+                or _amounts(sentence) & _amounts(citation.quote)
+                or len(_topics(sentence) & _topics(citation.quote)) >= 2
+            )
         )
     return support
+
+
+def _topics(text: str) -> set[str]:
+    """The domain topics (glossary concepts that are no place, company or organisation) a text names."""
+    return {c.english[0] for c in glossary() if not c.entity and c.found_in(text)}
 
 
 def _amounts(text: str) -> set[float]:
