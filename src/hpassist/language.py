@@ -22,6 +22,11 @@ _SCRIPTS = {
 _VIET = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 _VI_WORDS = re.compile(r"\b(khong|cua|nhu the nao|bao nhieu|la gi|o dau|nam nao|va|duoc|nhung|cac)\b")
 
+_EN_WORDS = frozenset(
+    "the a an is are was were be been what who whom whose how which when where why does did do has have had of in on"
+    " and to for with by from at that this it its".split()
+)
+
 SUPPORTED = ("en", "vi", "ko")
 
 
@@ -36,10 +41,13 @@ def detect_language(text: str) -> str:
     if best != "latin":
         return best
     latin_letters = counts["latin"]
-    viet = len(_VIET.findall(text))
-    if viet >= max(1, latin_letters * 0.03):
+    # Vietnamese letters in names ("What is Lê Anh Quân's position?") say nothing of the language around them:
+    # words written in lower case count, and names only in a text with no English function word.
+    words = re.findall(r"[^\W\d_]+", text)
+    lower = sum(len(_VIET.findall(word)) for word in words if word[0].islower())
+    if lower >= max(1, latin_letters * 0.03) or _VI_WORDS.search(fold(text)):
         return "vi"
-    if _VI_WORDS.search(fold(text)):
+    if len(_VIET.findall(text)) >= max(1, latin_letters * 0.03) and not any(w.lower() in _EN_WORDS for w in words):
         return "vi"
     return "en"
 
