@@ -60,10 +60,12 @@ class Query:
 
 
 def _spelling_pattern(term: str) -> str:
-    """A data file's question words as a pattern: whole words (Korean as a substring); "A … B" is A, up
-    to two words, then B ("how many … projects")."""
+    """A data file's question words as a pattern: whole words (Korean as a substring; "'s position" right
+    after a word); "A … B" is A, up to two words, then B ("how many … projects")."""
     body = r"(?:\s+\S+){0,2}\s+".join(re.escape(part.strip()) for part in term.split("…"))
-    return body if _HANGUL.search(term) else rf"(?<!\w){body}(?!\w)"
+    if _HANGUL.search(term):
+        return body
+    return rf"(?<!\w){body}(?!\w)" if re.match(r"\w", term) else rf"{body}(?!\w)"  # "'s position" follows a word
 
 
 @lru_cache(maxsize=1)

@@ -142,6 +142,8 @@ def named(sentence: str, query: Query) -> Names:
         asked_about = set(words(name)) <= set(words(query.text))
         if name and not set(words(name)) <= covered and (not asked_about or asks_office) and not is_office(name):
             spans.append((name, start, end))
+    if asks_office:  # "What is Lê Anh Quân's position?": the person it names is where to look
+        anchors += [span for n in query.names for span in _spans(rf"(?<!\w){re.escape(fold(n))}(?!\w)", sentence)]
     if not spans or not anchors:
         return Names([], False)
     nouns = _noun_spans(sentence, asking) if kind == "name" else _title_spans(sentence)
