@@ -83,6 +83,17 @@ def test_a_when_question_gets_the_dates_the_source_writes() -> None:
             "Những tập đoàn lớn nào của Hàn Quốc đã chọn Hải Phòng?",
             ["Jeil Group", "SK Group"],
         ),
+        (  # co-organisers with their short forms; no name inside the title the question quotes
+            'The "Matching Your Future - Connecting Talents from Taiwan" program was organized by the Hai Phong '
+            "Economic Zone Authority (HEZA) in collaboration with the Southeast Influence Alliance Asia (SIA).",
+            "Chương trình “Matching Your Future” do những đơn vị nào tổ chức?",
+            ["Hai Phong Economic Zone Authority (HEZA)", "Southeast Influence Alliance Asia (SIA)"],
+        ),
+        (  # the place asked for, though its first word is one of the question's ("Bắc" of Bắc Ninh)
+            "Tỉnh Bắc Ninh mới: hơn 4.700 km2, trung tâm hành chính đặt tại Bắc Giang",
+            "박장성과 합병한 새 박닌성의 행정 중심지는 어디입니까?",
+            ["Bắc Giang"],
+        ),
     ],
 )
 def test_the_asked_name_is_stated(sentence: str, question: str, expected: list[str]) -> None:
@@ -196,3 +207,9 @@ def test_a_count_of_things_no_unit_names_is_stated_bare() -> None:
     sentence = "Khu vực này tập trung 6 cơ quan y tế của quốc gia Hàn Quốc từ ngày 22/9 năm 2023."
     assert restated(sentence, _q("충북에는 한국의 국가 의료기관이 몇 개 모여 있습니까?"), "ko") == "6개"
     assert restated("Ngày 22/9 năm 2023, đoàn đã làm việc.", _q("Có bao nhiêu đoàn?"), "vi") is None  # dates are no counts
+
+
+def test_every_kind_of_figure_asked_is_stated() -> None:
+    sentence = "Tỉnh Bắc Ninh mới có diện tích tự nhiên 4.718,6 km2 và quy mô dân số 3.619.433 người."
+    question = _q("What are the area and the population of the new Bac Ninh province?")
+    assert restated(sentence, question, "en") == "4,718.6 km²; 3,619,433 people"

@@ -22,7 +22,7 @@ from .conflicts import QUALIFIER_KIND, format_number, qualified
 from .conflicts import Figure as Measured
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, not_names, person_titles, stopwords, weight
 from .language import detect_language
-from .query import Query, name_spans
+from .query import Query, asked_kinds, name_spans
 from .text import Figure, dates, figures, fold, is_scale, is_unit, is_vietnamese_syllable, words, years
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
@@ -45,7 +45,12 @@ _BESIDE = weight("restate", "beside")
 _OFFICE_CHARS = weight("restate", "office_chars")
 # What joins the names of one list: "LG, Heesung", "Jeil Group và SK Group", "HEZA and SIA".
 _NEXT_ITEM = re.compile(r"\s*(?:,|;|&|và|and|및|와|과|hoặc|or)\s*(?:và|and)?\s*(?:[^\W\d]+\s+){0,2}", re.IGNORECASE)
-_LIST_JOIN = re.compile(r"\s*(?:,|;|&|–|-|và|cùng|and|với|와|과|\(|\))?\s*(?:và|and)?\s*", re.IGNORECASE)
+# What joins the names of one list, co-organisers included ("HEZA in collaboration with the SIA").
+_LIST_JOIN = re.compile(
+    r"\s*(?:(?:,|;|&|–|-|và|cùng|and|với|와|과|\(|\)|(?:in collaboration|in cooperation|in partnership|together) with(?: the)?"
+    r"|(?:phối hợp|hợp tác|cùng) với)\s*){0,3}",
+    re.IGNORECASE,
+)
 
 
 def restated(sentence: str, query: Query, language: str) -> str | None:
@@ -57,7 +62,10 @@ def restated(sentence: str, query: Query, language: str) -> str | None:
     if query.years:  # "how many parks in 2021–2022": the count written beside that period first
         inside.sort(key=lambda f: not set(years(_clause(sentence, f.start))) & set(query.years))
     items: dict[str, int] = {}  # each text, where it stands in the sentence
-    kinds: list[tuple[str, ...] | Concept] = [query.asks_units] if query.asks_units else []
+    kinds: list[tuple[str, ...] | Concept] = []
+    if query.asks_units:  # every kind asked ("the area and the population"), when the text asks the query's own first
+        every = asked_kinds(query.text, query.asks_quantity)
+        kinds = list(every) if every[:1] == [query.asks_units] else [query.asks_units]
     for kind in [*kinds, *(c for c in query.all_concepts if _asks_count(c, query))]:
         match = next((f for f in inside if _is_kind(f, kind)), None)
         text = _render_at(sentence, match, kind, language) if match else None
@@ -97,6 +105,7 @@ def _bare_counts(sentence: str, start: int, end: int) -> list[Figure]:
     ]
 
 
+_QUOTATION = re.compile(r"[\"“][^\"“”]{3,}[\"”]")
 _CLAUSE_MARK = re.compile(r"[;()]|,(?!\d)|\s(?:và|and|및)\s")  # a decimal comma ("15,4 tỷ") ends nothing
 
 
@@ -131,7 +140,11 @@ def named(sentence: str, query: Query) -> Names:
     asks_office = kind == "person" and _asks_office(asking)
     spans = []
     places = {w for c in concepts if c.kind in ("country", "place") for t in c.terms for w in words(t)}
+    # A title the question quotes ("Matching Your Future") is what it asks about: no name inside it answers.
+    titles = [m.span() for m in _QUOTATION.finditer(sentence) if any(fold(n) in fold(m.group(0)) for n in query.names)]
     for name, start, end in name_spans(sentence, concepts, evidence=True):
+        if any(a <= start < b for a, b in titles):
+            continue
         name = _trimmed(name, set() if asks_office else given)
         if kind == "person" and set(words(name)) <= places:
             continue  # a country or place is no person (an organisation may be: "who organised it?")
@@ -164,7 +177,13 @@ def named(sentence: str, query: Query) -> Names:
         first -= 1
     while last + 1 < len(spans) and _LIST_JOIN.fullmatch(sentence[spans[last][2] : spans[last + 1][1]]):
         last += 1
-    names = [f"{n} ({offices[i]})" if offices[i] else n for i, (n, _, _) in enumerate(spans) if first <= i <= last]
+    names: list[str] = []
+    for i in range(first, last + 1):
+        name, _, end = spans[i]
+        if names and re.fullmatch(r"\s*\(\s*", sentence[spans[i - 1][2] : spans[i][1]]) and sentence[end : end + 1] == ")":
+            names[-1] += f" ({name})"  # "Hai Phong Economic Zone Authority (HEZA)": one name and its short form
+        else:
+            names.append(f"{name} ({offices[i]})" if offices[i] else name)
     unique = [n for n in dict.fromkeys(names) if not any(n != m and n in m for m in names)]
     beside = {fold(sentence[a:b]) for a, b in anchors if _gap(spans[best], (a, b)) <= _BESIDE}
     return Names(unique[:_NAMES_STATED], best in introduced, len(beside))
@@ -350,17 +369,26 @@ def _trimmed(name: str, given: set[str]) -> str:
     def bare(word: str) -> bool:
         return fold(word).strip(".") in not_names()
 
+    def given_word(word: str) -> bool:
+        return set(words(word)) <= given
+
     parts = name.split()
-    while parts and (bare(parts[0]) or set(words(parts[0])) <= given):
+    while parts and (bare(parts[0]) or given_word(parts[0])):
+        if not bare(parts[0]) and len(parts) == 2 and not given_word(parts[1]) and not _one_word_name(parts[1]):
+            break  # "Bắc Giang" stays whole though the question names Bắc Ninh: "Giang" alone is no name
         parts.pop(0)
     while parts and bare(parts[-1]):
         parts.pop()
-    if len(parts) == 1:
-        word = parts[0]
-        acronym = len(word) >= 2 and word.replace("-", "").isupper()
-        if is_unit(word) or not (acronym or (len(word) >= 4 and not is_vietnamese_syllable(word))):
-            return ""
+    if len(parts) == 1 and not _one_word_name(parts[0]):
+        return ""
     return " ".join(parts)
+
+
+def _one_word_name(word: str) -> bool:
+    """Whether a single word can be a name by itself: an acronym, or a longer word that is no unit and no
+    Vietnamese syllable ('Ecovance', not 'Trung')."""
+    acronym = len(word) >= 2 and word.replace("-", "").isupper()
+    return not is_unit(word) and (acronym or (len(word) >= 4 and not is_vietnamese_syllable(word)))
 
 
 def _asks_count(concept: Concept, query: Query) -> bool:
