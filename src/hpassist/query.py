@@ -18,7 +18,9 @@ from .tokens import count_tokens, truncate_tokens
 
 _QUANTITY = re.compile(
     r"\b(how much|how many|how large|how big|what percentage|what share|rates?|percent(?:age)?|total|bao nhieu"
-    r"|ty le|thue suat|lai suat|bao lon)\b|얼마|몇|규모|비율|세율|투자액|금액|수를|수는|수가|개수",
+    r"|ty le|thue suat|lai suat|bao lon)\b|얼마|몇|규모|비율|세율|투자액|금액|수를|수는|수가|개수"
+    # "What are the area and the population …?": a figure's noun after "what is the" asks for the figure
+    r"|\bwhat (?:is|are|was|were) the (?:\w+ ){0,2}(?:area|population|size|number|value|amount|capital|output|revenue)\b",
 )
 
 _WHEN = re.compile(
@@ -88,14 +90,20 @@ def asked_units(text: str, asks_quantity: bool) -> tuple[str, ...]:
     """The units that can answer the question: a currency for a price or wage, percent for a rate or share,
     hectares for an area in a "how much / how many" question; () when any figure will do. Units the
     question names itself overrule a vaguer word: "how big is the stock, in dollars" asks for no area."""
+    kinds = asked_kinds(text, asks_quantity)
+    return kinds[0] if kinds else ()
+
+
+def asked_kinds(text: str, asks_quantity: bool) -> list[tuple[str, ...]]:
+    """Every kind of figure the question asks for, as `asked_units` finds the first: "What are the area and the
+    population …?" asks for an area and a number of people."""
     lowered = unicodedata.normalize("NFC", text.lower())
     named = named_measures(text)
-    for units, alone, pattern in _asked_figures():
-        if named and not named & set(units):
-            continue
-        if (alone or asks_quantity) and pattern.search(lowered):
-            return units
-    return ()
+    return [
+        units
+        for units, alone, pattern in _asked_figures()
+        if not (named and not named & set(units)) and (alone or asks_quantity) and pattern.search(lowered)
+    ]
 
 
 @lru_cache(maxsize=1)
