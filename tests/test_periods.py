@@ -27,6 +27,10 @@ from hpassist.periods import Period, fitting, period_of
         ("Trong 6 tháng đầu năm 2024 (tính đến ngày 20/6/2024), vốn FDI đạt", Period(("2024",), 6, False)),
         ("8월까지 34.7억 달러, 전년 동기의 3배", Period((), 8, False)),
         ("By the end of August 2024, FDI was up 12% year on year.", Period(("2024",), 8, False)),
+        # a year-to-date span, and the year a figure is compared with is not its own
+        ("Tính từ đầu năm đến ngày 20/6, vốn đạt 2,58 tỷ USD, gấp 3,1 lần cùng kỳ năm 2023.", Period((), 6, False)),
+        ("From the start of the year to June 20, FDI reached US$2.58 billion.", Period((), 6, False)),
+        ("FDI in 2024 reached US$5.1 billion, up from 2023.", Period(("2024",), None, False)),
     ],
 )
 def test_periods_are_read_in_english_vietnamese_and_korean(text, expected):

@@ -36,24 +36,26 @@ class _Rules:
     stock: re.Pattern[str]
     flow: re.Pattern[str]
     target: re.Pattern[str]
+    compared: re.Pattern[str]  # a year a figure is compared with, with the words before it
     numbers: dict[str, int]
     months: dict[str, int]
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    spans, stock, flow, target, numbers, months = [], [], [], [], {}, {}
+    spans, stock, flow, target, compare, numbers, months = [], [], [], [], [], {}, {}
     for line in lines("periods.tsv"):
         kind, value, pattern = line.split("\t")
         if kind in ("span", "asof"):
             spans.append((kind, value, re.compile(_whole(pattern), re.IGNORECASE)))
-        elif kind in ("stock", "flow", "target"):
-            {"stock": stock, "flow": flow, "target": target}[kind].append(pattern)
+        elif kind in ("stock", "flow", "target", "compare"):
+            {"stock": stock, "flow": flow, "target": target, "compare": compare}[kind].append(pattern)
         else:
             table = numbers if kind == "number" else months
             table.update((word, int(value)) for word in pattern.split("|"))
     joined = lambda patterns: re.compile("|".join(map(_whole, patterns)), re.IGNORECASE)  # noqa: E731
-    return _Rules(tuple(spans), joined(stock), joined(flow), joined(target), numbers, months)
+    compared = re.compile(rf"(?<!\w)(?:{'|'.join(compare)})\s*(?:19|20)\d\d(?!\d)", re.IGNORECASE)
+    return _Rules(tuple(spans), joined(stock), joined(flow), joined(target), compared, numbers, months)
 
 
 def _whole(pattern: str) -> str:
@@ -86,7 +88,7 @@ def period_of(text: str, year_default: str | None = None) -> Period:
             months = int(value)
         if months:
             break
-    named = tuple(years(text)) or ((year_default,) if year_default else ())
+    named = tuple(years(rules.compared.sub(" ", text))) or ((year_default,) if year_default else ())
     to_date = as_of and bool(months) and not rules.flow.search(text)
     return Period(named, months, to_date or bool(rules.stock.search(text)), bool(rules.target.search(text)))
 
