@@ -248,3 +248,33 @@ def test_no_count_of_projects_answers_a_question_about_a_tax_rate():
 
     ranked = _ranked("Các khu công nghiệp tính đến đầu năm 2025 có 510 dự án còn hiệu lực.")
     assert reports(parse_query("박닌성 산업단지 입주 기업의 법인세 감면율은 얼마입니까?", 120, 4000), ranked, 0.5, {}) == []
+
+
+def test_a_sentence_without_a_period_keeps_the_one_before_and_a_title_year_dates_it():
+    """"For January–September, total trade was … . Exports came to 65.7 billion USD" is the nine months';
+    "trong năm" under a title about 2024 is 2024, though the article is dated 2025."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+    from hpassist.schema import Evidence, Sentence
+
+    def ev(text: str, source: str, title: str, date: str, before: str = "") -> Evidence:
+        return Evidence(Sentence(f"{source}#0", source, title, date, 0, len(text), text, before), 1.0, 0.9)
+
+    month = ev("Exports that month were 8.46 billion USD.", "a.txt", "Bac Ninh trade", "2025-10")
+    nine = ev("Exports came to 65.7 billion USD.", "b.txt", "Bac Ninh trade", "2025-10",
+              before="For January–September, total trade was estimated at 129.3 billion USD.")
+    query = parse_query("What were Bac Ninh's exports in the first nine months of 2025?", 120, 4000)
+    documents = {"a.txt": "Bac Ninh trade in September.", "b.txt": "Bac Ninh trade in nine months."}
+    assert [f.written for r in reports(query, [month, nine], 0.5, documents) for f in r.figures] == ["65.7 billion USD"]
+
+    year = ev("Vốn FDI đăng ký vào Bắc Ninh trong năm đạt gần 5,12 tỷ USD.", "c.txt", "Bắc Ninh về nhất FDI 2024", "2025-02")
+    older = ev("Năm 2025, vốn FDI vào Bắc Ninh đạt 3 tỷ USD.", "d.txt", "FDI 2025", "2025-06")
+    query = parse_query("Bắc Ninh thu hút bao nhiêu vốn FDI trong năm 2024?", 120, 4000)
+    assert [f.written for r in reports(query, [older, year], 0.5, {}) for f in r.figures] == ["gần 5,12 tỷ USD"]
+
+
+def test_a_trade_question_is_answered_in_money():
+    from hpassist.conflicts import asked_units
+    from hpassist.query import parse_query
+
+    assert "usd" in asked_units(parse_query("Tổng kim ngạch xuất nhập khẩu của Bắc Ninh năm 2025 ước đạt bao nhiêu?", 120, 4000))

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named, stated_in
-from .periods import fitting, period_of
+from .periods import Period, fitting, period_of
 from .query import Query
-from .schema import Evidence, Trend, TrendPoint
-from .text import KO_NUMBER, VI_SCALES, canonical_number, fold, korean_value, scale_of, years
+from .schema import Evidence, Sentence, Trend, TrendPoint
+from .text import KO_NUMBER, VI_SCALES, canonical_number, continues, fold, korean_value, scale_of, years
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _NUMBER = r"(\d[\d.,]*)"
@@ -148,7 +148,8 @@ def _date_key(date: str | None) -> tuple[int, ...]:
     return tuple(int(p) for p in date.split("-")) if date else (0,)
 
 
-_MONEY_CUE = re.compile(r"how much|capital|USD|dollar|billion|bao nhiêu vốn|vốn|tỷ(?!\s*lệ)|얼마|투자액|금액|달러|자본", re.IGNORECASE)
+# Words that ask for a sum of money; Korean "-액" is an amount (투자액, 유치액, 수출액), not 액정 (LCD).
+_MONEY_CUE = re.compile(r"how much|capital|USD|dollar|billion|bao nhiêu vốn|vốn|tỷ(?!\s*lệ)|얼마|[가-힣]액(?!정)|달러|자본", re.IGNORECASE)
 
 
 def asked_units(query: Query) -> set[str]:
@@ -162,6 +163,9 @@ def asked_units(query: Query) -> set[str]:
     units = {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
     if _MONEY_CUE.search(query.text) or ("investment" in names and not units):
         units |= {"usd", "projects"}  # an amount is reported with the number of projects behind it
+    measures = {m.measure for m in measures_named(query.text)}
+    if measures and all(stated_in(m, "USD") for m in measures):
+        units |= {"usd"}  # "kim ngạch xuất nhập khẩu … bao nhiêu?": trade is a sum of money
     return units
 
 
@@ -242,7 +246,7 @@ def reports(
         if not measures:
             return True
         unit = _UNIT_NAMES.get(figure.unit, figure.unit)
-        measure = measure_at(sentence, sentence.find(figure.written))
+        measure = _measure_of(sentence, sentence.find(figure.written))
         return measure in measures | {None} and any(stated_in(m, unit) for m in measures)
 
     names = {c.english[0] for c in query.all_concepts}
@@ -262,13 +266,46 @@ def reports(
     # names Korea (the city's "lũy kế … 494 dự án") cannot displace them; the document-named ones then
     # pass the same tests, so they never bring back a period the named sentences answer without.
     asked = period_of(query.text)
-    when = lambda c: period_of(c[0].sentence.text, (c[0].sentence.date or "")[:4] or None)  # noqa: E731
-    named = [c for c in stating if _about(query, c[0].sentence.text, "")]
+    when = lambda c: _period(c[0].sentence)  # noqa: E731
+    named = [c for c in stating if _about(query, _in_context(c[0]), "")]
     kept = fitting(asked, named, when)
-    by_document = [c for c in stating if c not in named and _about(query, c[0].sentence.text, documents.get(c[0].sentence.source, ""))]
+    by_document = [c for c in stating if c not in named and _about(query, _in_context(c[0]), documents.get(c[0].sentence.source, ""))]
     for ev, figures in kept + [c for c in fitting(asked, kept + by_document, when) if c not in kept]:
         by_source.setdefault(ev.sentence.source, Report(ev, figures))
     return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
+
+
+def _measure_of(sentence: str, at: int) -> str | None:
+    """What the figure at `at` measures: its clause's measure word, else the sentence's nearest before it, else
+    the first after ("Nếu chỉ tính vốn cấp mới …, Bắc Ninh đứng thứ nhất với gần 4,84 tỷ USD" is investment)."""
+    named = measures_named(sentence)
+    return (
+        measure_at(sentence, at)
+        or next((m.measure for m in reversed(named) if m.end <= at), None)
+        or next((m.measure for m in named if m.start >= at), None)
+    )
+
+
+def _in_context(ev: Evidence) -> str:
+    """The sentence, after the one before it when it names its subject only through that one ("Đây là bước
+    nhảy vọt, bởi năm 2023 tỉnh chỉ xếp thứ 7 …" follows the sentence about FDI)."""
+    return f"{ev.sentence.before} {ev.sentence.text}" if continues(ev.sentence.text) else ev.sentence.text
+
+
+def _period(sentence: Sentence) -> Period:
+    """The period a sentence's figures cover; one that names none keeps the span the sentence before it names
+    ("For January–September, total trade was … . Exports came to 65.7 billion USD")."""
+    own = period_of(sentence.text, _year_of(sentence))
+    if own.months or years(sentence.text) or not sentence.before:
+        return own
+    carried = period_of(f"{sentence.before} {sentence.text}", _year_of(sentence))
+    return carried if carried.months else own
+
+
+def _year_of(sentence: Sentence) -> str | None:
+    """The year a sentence that writes none speaks of: its document title's ("Bắc Ninh về nhất FDI 2024",
+    published in February 2025), else its document's date."""
+    return next(iter(years(sentence.title)), None) or (sentence.date or "")[:4] or None
 
 
 # A place named as where something is ("in Bac Ninh", "tại Bắc Ninh", "박닌에"), not who holds the figure.

@@ -49,19 +49,6 @@ _ADDRESSES_ASSISTANT = re.compile(
 )
 
 
-# A sentence that leans on the one before it for its subject: "Đặc biệt, đây …", "Trong đó, …", "The event …".
-_CONTINUES = re.compile(
-    r"^[\"“‘(]?(dac biet|day|do la|trong do|ngoai ra|dong thoi|ben canh do|theo do|tai day|cung|ho|ong|ba|this|these"
-    r"|those|it|its|they|their|he|she|there|the (event|programme|program|conference|meeting|delegation|project|company)"
-    r"|in addition|also|meanwhile|이|그|또한|특히)\b"
-)
-
-
-def continues(text: str) -> bool:
-    """True when `text` names its subject only through the sentence before it."""
-    return _CONTINUES.search(fold(text).lstrip()) is not None
-
-
 def addresses_assistant(text: str) -> bool:
     """True for a sentence that instructs the assistant (prompt injection planted in a document)."""
     return _ADDRESSES_ASSISTANT.search(fold(text)) is not None

@@ -22,12 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .domain import Concept, lower_text, vocabulary, weight
-from .evidence import continues
 from .index import Index
 from .query import Query
 from .schema import Evidence
 from .settings import Settings
-from .text import dates, figures, fold, years
+from .text import continues, dates, figures, fold, years
 
 _FIGURE = re.compile(r"\d")
 _OPENING = weight("refusal", "opening")
@@ -121,6 +120,10 @@ class RefusalGate:
         topics = [c for c in query.concepts if not c.entity]
         if topics:
             return sum(c.found_in(context) for c in topics) >= math.ceil(len(topics) / 3)
+        if not _names_any(query, context, names) and _names_any(query, ev.sentence.title, names):
+            # What it asks about is named by the title only ("GRDP năm 2025 của Bắc Ninh …" above "Tổng kim
+            # ngạch xuất nhập khẩu ước đạt 182 tỷ USD"): the question's own words must then be the sentence's.
+            return _key_words_held(query.key_terms, context) >= max(_KEY_WORDS_MIN, math.ceil(len(query.key_terms) * _KEY_WORDS_SHARE))
         return _names_any(query, context, names)
 
     def decide(self, query: Query, ranked: list[Evidence]) -> GateDecision:

@@ -265,3 +265,16 @@ def units_agree(a: str | None, b: str | None) -> bool:
     if a is None or b is None or a == b:
         return True
     return a.split("/")[0] == b.split("/")[0] and ("/" in a) != ("/" in b)
+
+
+# A sentence that leans on the one before it for its subject: "Đặc biệt, đây …", "Trong đó, …", "The event …".
+_CONTINUES = re.compile(
+    r"^[\"“‘(]?(dac biet|day|do la|trong do|ngoai ra|dong thoi|ben canh do|theo do|tai day|cung|ho|ong|ba|this|these"
+    r"|those|it|its|they|their|he|she|there|the (event|programme|program|conference|meeting|delegation|project|company)"
+    r"|in addition|also|meanwhile|이|그|또한|특히)\b"
+)
+
+
+def continues(text: str) -> bool:
+    """True when `text` names its subject only through the sentence before it."""
+    return _CONTINUES.search(fold(text).lstrip()) is not None
