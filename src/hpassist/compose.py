@@ -140,11 +140,17 @@ def stated(query: Query, quoted: list[Evidence], draft: Draft) -> list[str]:
         if new:
             lines.append(f"{draft.phrases['names'].format(names=', '.join(new))} [{draft.number(ev)}].")
             break
-    # The topics a "which sectors" question asks for, from the best sentence only: a list in a lesser one
-    # (the sectors a speaker wants trained) is no answer to what drove growth.
-    topics = [t for t in listed(quoted[0].sentence.text, query, draft.language) if fold(t) not in fold(draft.text)]
+    # The topics a "which sectors" question asks for, from the sentence that lists most of them among those
+    # that share the question's own topics: the sectors a speaker wants trained are no answer to what drove
+    # growth ("sector" itself, the word that asks, is no shared topic).
+    asking = query.asks_name[1] if query.asks_name else ""
+    own = [c for c in query.concepts if not c.entity and not c.found_in(asking)]
+    lists = [(ev, listed(ev.sentence.text, query, draft.language)) for ev in quoted
+             if not own or any(c.found_in(ev.sentence.text) for c in own)]
+    ev, topics = max(lists, key=lambda item: len(item[1]), default=(None, []))
+    topics = [t for t in topics if fold(t) not in fold(draft.text)]
     if topics:
-        lines.append(f"{draft.phrases['lists'].format(items=', '.join(topics))} [{draft.number(quoted[0])}].")
+        lines.append(f"{draft.phrases['lists'].format(items=', '.join(topics))} [{draft.number(ev)}].")
     return lines
 
 
