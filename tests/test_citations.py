@@ -52,6 +52,9 @@ def test_a_figure_is_not_given_to_whom_only_the_question_names(verifier):
     output = [_ev("Industrial output in the province reached VNĐ390.7 trillion in 2024.")]
     check = verifier.check("Canon has invested VNĐ390.7 trillion.", output, "How much has Canon invested in Bac Ninh?")
     assert not check.supported and "Canon" in check.reason
+    rent = [_ev("Research put the average asking rent across the northern market at US$5/m²/month.")]
+    check = verifier.check("The average rent in northern Vietnam was US$5/m²/month.", rent, "What was the rent in northern Vietnam?")
+    assert check.supported  # the country, like the city, is the scope every source shares, not a subject
     titled = [Evidence(Sentence("c#0", "a.txt", "Canon opens its third plant", "2024", 0, 40, "The plant cost US$120 million."), 1.0, 0.9)]
     assert verifier.check("Canon's plant cost US$120 million.", titled, "How much did Canon's plant cost?").supported
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .domain import Concept, glossary, measure_at, stated_in, stopwords
+from .domain import EVERYWHERE, Concept, glossary, measure_at, stated_in, stopwords
 from .embeddings import E5Embeddings
 from .language import written_in
 from .periods import is_target
@@ -86,7 +86,8 @@ def _name_known(name: str, haystack: str) -> bool:
 def _subjects(sentence: str, folded_question: str) -> list[str]:
     """The names a sentence shares with the question, its first word included ("Canon has invested …")."""
     names = (re.sub(r"['’]s$", "", m.group(0)) for m in _NAME.finditer(sentence))  # "Canon's" is Canon
-    return [n for n in names if not is_unit(n) and _has_word(folded_question, fold(n))]
+    scope = {fold(t) for c in glossary() if c.english[0] in EVERYWHERE for t in c.terms}  # the city, the country
+    return [n for n in names if not is_unit(n) and fold(n) not in scope and _has_word(folded_question, fold(n))]
 
 
 def _has_word(folded: str, word: str) -> bool:
