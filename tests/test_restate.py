@@ -149,6 +149,9 @@ def test_the_listed_topics_are_named_in_the_readers_language(question: str, expe
 
 def test_no_list_for_one_topic_or_a_question_that_asks_for_none() -> None:
     assert listed("Dự án tập trung vào lĩnh vực điện tử.", _q("Which sectors do the projects focus on?"), "en") == []
+    # ... unless it is the best sentence's one topic ("which sector drove growth?": manufacturing did)
+    driver = "Trong đó khu vực sản xuất công nghiệp đóng vai trò then chốt cho tăng trưởng."
+    assert listed(driver, _q("Which sector was the key driver of growth?"), "en", single=True) == ["industrial production"]
     assert listed(SECTORS, _q("How many projects are there?"), "en") == []
 
 

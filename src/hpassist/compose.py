@@ -142,10 +142,11 @@ def stated(query: Query, quoted: list[Evidence], draft: Draft) -> list[str]:
             break
     # The topics a "which sectors" question asks for, from the sentence that lists most of them among those
     # that share the question's own topics: the sectors a speaker wants trained are no answer to what drove
-    # growth ("sector" itself, the word that asks, is no shared topic).
+    # growth ("sector" itself, the word that asks, is no shared topic). The best sentence may name just one
+    # ("khu vực sản xuất công nghiệp đóng vai trò then chốt": manufacturing drove it).
     asking = query.asks_name[1] if query.asks_name else ""
     own = [c for c in query.concepts if not c.entity and not c.found_in(asking)]
-    lists = [(ev, listed(ev.sentence.text, query, draft.language)) for ev in quoted
+    lists = [(ev, listed(ev.sentence.text, query, draft.language, single=ev is quoted[0])) for ev in quoted
              if not own or any(c.found_in(ev.sentence.text) for c in own)]
     ev, topics = max(lists, key=lambda item: len(item[1]), default=(None, []))
     topics = [t for t in topics if fold(t) not in fold(draft.text)]

@@ -287,7 +287,7 @@ def _person_name(name: str) -> str:
     return " ".join(parts[-tail:]) if 2 <= tail < len(parts) else name
 
 
-def listed(sentence: str, query: Query, language: str) -> list[str]:
+def listed(sentence: str, query: Query, language: str, single: bool = False) -> list[str]:
     """The topics a "which sectors / what kind" question asks for, from `sentence`, named in `language`:
     the longest list of glossary concepts the sentence gives ("điện tử, phụ tùng ô tô và máy móc" ->
     electronics, auto parts, machinery), none that the question names, no places or organisations."""
@@ -315,8 +315,8 @@ def listed(sentence: str, query: Query, language: str) -> list[str]:
         end = stop
     lists = [list(dict.fromkeys(item[-1] if head_first else item[0] for item in run)) for run in runs]
     concepts = max(lists, key=len, default=[])
-    if len(concepts) < 2:
-        return []  # one topic is no list: the model's own sentence states it
+    if len(concepts) < (1 if single else 2):
+        return []  # one topic is no list, unless asked of the best sentence (`single`)
     column = {"vi": "vietnamese", "ko": "korean"}.get(language, "english")
     return [getattr(c, column)[0] for c in concepts]
 
