@@ -26,7 +26,7 @@ from .index import Index
 from .query import Query
 from .schema import Evidence
 from .settings import Settings
-from .text import continues, dates, figures, fold, years
+from .text import continues, dates, figures, fold, is_vietnamese_syllable, years
 
 _FIGURE = re.compile(r"\d")
 _OPENING = weight("refusal", "opening")
@@ -112,7 +112,9 @@ class RefusalGate:
         if not query.concepts and not names:
             # No glossary topic or name to check: the question's own key words are checked instead, and a
             # sentence holding too few of them must be closer.
-            checked = _key_words_held(query.key_terms, context) >= max(_KEY_WORDS_MIN, math.ceil(len(query.key_terms) * _KEY_WORDS_SHARE))
+            # (Words, not Vietnamese syllables: "hướng", "dẫn", "hệ", "thống" are in every Vietnamese text.)
+            words = [t for t in query.key_terms if not is_vietnamese_syllable(t)]
+            checked = _key_words_held(words, context) >= max(_KEY_WORDS_MIN, math.ceil(len(words) * _KEY_WORDS_SHARE))
             floor = self.settings.min_similarity if checked else self.settings.min_similarity_unchecked
             return ev.similarity >= floor
         if ev.similarity < self.settings.min_similarity:
