@@ -263,7 +263,7 @@ def test_a_sentence_without_a_period_keeps_the_one_before_and_a_title_year_dates
     month = ev("Exports that month were 8.46 billion USD.", "a.txt", "Bac Ninh trade", "2025-10")
     nine = ev("Exports came to 65.7 billion USD.", "b.txt", "Bac Ninh trade", "2025-10",
               before="For January–September, total trade was estimated at 129.3 billion USD.")
-    query = parse_query("What were Bac Ninh's exports in the first nine months of 2025?", 120, 4000)
+    query = parse_query("How much did Bac Ninh's exports reach in the first nine months of 2025?", 120, 4000)
     documents = {"a.txt": "Bac Ninh trade in September.", "b.txt": "Bac Ninh trade in nine months."}
     assert [f.written for r in reports(query, [month, nine], 0.5, documents) for f in r.figures] == ["65.7 billion USD"]
 
