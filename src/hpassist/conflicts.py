@@ -246,7 +246,7 @@ def reports(
         if not measures:
             return True
         unit = _UNIT_NAMES.get(figure.unit, figure.unit)
-        measure = _measure_of(sentence, sentence.find(figure.written))
+        measure = measure_at(sentence, sentence.find(figure.written), sentence=True)
         return measure in measures | {None} and any(stated_in(m, unit) for m in measures)
 
     names = {c.english[0] for c in query.all_concepts}
@@ -273,17 +273,6 @@ def reports(
     for ev, figures in kept + [c for c in fitting(asked, kept + by_document, when) if c not in kept]:
         by_source.setdefault(ev.sentence.source, Report(ev, figures))
     return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
-
-
-def _measure_of(sentence: str, at: int) -> str | None:
-    """What the figure at `at` measures: its clause's measure word, else the sentence's nearest before it, else
-    the first after ("Nếu chỉ tính vốn cấp mới …, Bắc Ninh đứng thứ nhất với gần 4,84 tỷ USD" is investment)."""
-    named = measures_named(sentence)
-    return (
-        measure_at(sentence, at)
-        or next((m.measure for m in reversed(named) if m.end <= at), None)
-        or next((m.measure for m in named if m.start >= at), None)
-    )
 
 
 def _in_context(ev: Evidence) -> str:

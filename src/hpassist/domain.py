@@ -125,17 +125,23 @@ def measures_named(text: str) -> tuple[Measure, ...]:
 _CLAUSE_END = re.compile(r"[;,](?!\d)")  # a decimal comma ("15,4 tỷ") ends nothing
 
 
-def measure_at(text: str, at: int, after: bool = True) -> str | None:
+def measure_at(text: str, at: int, after: bool = True, sentence: bool = False) -> str | None:
     """What the figure at position `at` of `text` measures: the nearest measure word before it in its clause,
-    else (with `after`) the first after it there; None when its clause names none (or `at` is not in the text)."""
-    if at < 0:
-        return None
-    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
-    end = next((m.start() for m in _CLAUSE_END.finditer(text, at)), len(text))
-    named = [m for m in measures_named(text) if m.start >= start and m.end <= end]
-    before = [m.measure for m in named if m.end <= at]
-    following = [m.measure for m in named if m.start >= at] if after else []
-    return before[-1] if before else following[0] if following else None
+    else (with `after`) the first after it there; None when its clause names none (or `at` is not in the text).
+    With `sentence`, a clause that names none falls back to the whole text's nearest measure word before the
+    figure, else the first after ("Nếu chỉ tính vốn cấp mới …, Bắc Ninh đứng thứ nhất với gần 4,84 tỷ USD")."""
+    found = None
+    if at >= 0:
+        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
+        end = next((m.start() for m in _CLAUSE_END.finditer(text, at)), len(text))
+        named = [m for m in measures_named(text) if m.start >= start and m.end <= end]
+        before = [m.measure for m in named if m.end <= at]
+        following = [m.measure for m in named if m.start >= at] if after else []
+        found = before[-1] if before else following[0] if following else None
+    if found or not sentence:
+        return found
+    named = measures_named(text)
+    return next((m.measure for m in reversed(named) if m.end <= at), None) or next((m.measure for m in named if m.start >= at), None)
 
 
 def stated_in(measure: str, unit: str) -> bool:
