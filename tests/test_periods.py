@@ -68,10 +68,12 @@ def test_a_year_question_prefers_the_whole_year_over_part_of_it():
     assert _fit("How much FDI did the province register in 2024?", SENTENCES) == [SENTENCES[4][0]]
 
 
-def test_a_test_no_candidate_passes_is_skipped():
-    """A corpus that reports a measure only one way still answers; refusing a year no source covers is
-    the refusal gate's decision, so the same span of another year is the nearest measure."""
-    assert _fit("How much FDI in the first two months of 2019?", SENTENCES) == [SENTENCES[0][0]]
+def test_a_period_the_question_names_is_required():
+    """A figure of another year or another span is no answer to a question that names one (it was once
+    led with as "the newest figure"); what the question leaves open is only a preference."""
+    assert _fit("How much FDI in the first two months of 2019?", SENTENCES) == []
+    assert _fit("How much FDI in the first eight months of 2024?", SENTENCES) == []  # not the half-year, nor nine months
+    assert _fit("How much FDI did the province register in 2022?", SENTENCES) == [SENTENCES[1][0]]  # 2022's, the whole-year one
     assert len(_fit("How much FDI is there?", SENTENCES)) == len(SENTENCES)
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named, stated_in
 from .periods import Period, fitting, period_of
-from .query import Query
+from .query import Query, quantities_asked
 from .schema import Evidence, Sentence, Trend, TrendPoint
 from .text import KO_NUMBER, VI_SCALES, canonical_number, continues, fold, korean_value, scale_of, years
 
@@ -157,10 +157,14 @@ def asked_units(query: Query) -> set[str]:
     countries; none when it asks for a kind of figure these do not measure (an area, a count of workers)."""
     names = {c.english[0] for c in query.all_concepts}
     if "percent" in names or "%" in query.asks_units:
-        return {"percent"}
-    if query.asks_units and "USD" not in query.asks_units:
+        if quantities_asked(query.text) < 2:
+            return {"percent"}
+        units = {"percent"}  # "how much FDI … and what share of the national total": the amount and the share
+    elif query.asks_units and "USD" not in query.asks_units:
         return set()  # "면적은 얼마입니까?": a Korean "how much" asks for hectares here, not money
-    units = {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
+    else:
+        units = set()
+    units |= {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
     if _MONEY_CUE.search(query.text) or ("investment" in names and not units):
         units |= {"usd", "projects"}  # an amount is reported with the number of projects behind it
     measures = {m.measure for m in measures_named(query.text)}

@@ -99,10 +99,13 @@ def is_target(text: str) -> bool:
 
 
 def fitting(asked: Period, candidates: list[T], period: Callable[[T], Period]) -> list[T]:
-    """The candidates whose period fits the asked one, each test applied only when some candidate passes
-    it (so a corpus that reports a measure only one way still answers): a running total for a question
-    about one, a flow for a question about a span; the year asked; the span asked (or none stated), and
-    for a year without a span, a whole year before a part of it. `period` gives a candidate's Period."""
+    """The candidates whose period fits the asked one. What a question names is required: the year it
+    names, and never another span than the one it names (a half-year figure is no answer about eight
+    months, a 2024 figure none about 2022), so a period no candidate reports gets none; what it leaves
+    open is preferred, each test applied only when some candidate passes it (so a corpus that reports a
+    measure only one way still answers): a running total for a question about one, a flow for a question
+    about a span, and for a year without a span, a whole year before a part of it. `period` gives a
+    candidate's Period."""
     kept = list(candidates)
 
     def narrow(test: Callable[[Period], bool]) -> None:
@@ -118,8 +121,11 @@ def fitting(asked: Period, candidates: list[T], period: Callable[[T], Period]) -
     elif asked.months:
         narrow(lambda p: not p.stock)
     if asked.years:
-        narrow(lambda p: bool(set(p.years) & set(asked.years)))
+        kept = [c for c in kept if set(period(c).years) & set(asked.years)]
         wanted = asked.months or 12
         narrow(lambda p: p.months == wanted)
-        narrow(lambda p: p.months in (None, wanted))
+        if asked.months:
+            kept = [c for c in kept if period(c).months in (None, wanted)]
+        else:
+            narrow(lambda p: p.months in (None, wanted))
     return kept
