@@ -149,3 +149,18 @@ def test_korean_keyword_tokens_are_syllable_pairs_so_particles_do_not_hide_a_ter
     tokens = keyword_tokens("현재 박닌성에는 FDI 사업 누적 등록 자본은")
     assert {"박닌", "누적", "등록", "자본", "fdi", "사업"} <= set(tokens)
     assert keyword_tokens("Bắc Ninh") == ["bac", "ninh"]
+
+
+@pytest.mark.parametrize(
+    "question, names",
+    [
+        # a park's name holds the province's: one name, not "VSIP" and "II"
+        ("What is the land rent per square metre at VSIP Bac Ninh II?", ("VSIP Bac Ninh II",)),
+        # after the word for a district, common syllables are its name, in either case
+        ("Huyện Lương Tài có bao nhiêu khu công nghiệp?", ("Lương Tài",)),
+        ("Bắc Ninh có bao nhiêu KCN ở huyện Lương Tài?", ("Lương Tài",)),
+        ("Which Korean companies opened plants in Hai Phong and Bac Ninh in 2024?", ()),
+    ],
+)
+def test_names_in_questions(question, names):
+    assert parse_query(question, 120, 4000).names == names

@@ -32,6 +32,8 @@ _WHEN = re.compile(
 _NOW = re.compile(r"\b(now|current|currently|latest|today|hien nay|hien tai|moi nhat|bay gio)\b|현재|최근|최신|지금")
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# The words for a province or district, which name the place after them even in lower case ("huyện Lương Tài").
+_PLACE_WORDS = ("tinh", "huyen")
 
 
 class QuestionError(ValueError):
@@ -152,8 +154,14 @@ def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False)
             masked = re.sub(pattern, lambda m: "," * len(m.group(0)), masked, flags=re.IGNORECASE)
     tokens = [*(_EVIDENCE_TOKEN if evidence else _TOKEN).finditer(masked)]
 
+    def upper_at(i: int) -> bool:
+        return i < len(tokens) and tokens[i].group(0)[0].isupper()
+
     def capital(i: int) -> bool:
-        return i < len(tokens) and tokens[i].group(0)[0].isupper() and fold(tokens[i].group(0)) not in stopwords()
+        return upper_at(i) and fold(tokens[i].group(0)) not in stopwords()
+
+    def titled(word: str) -> bool:
+        return fold(word) in not_names()
 
     run: list[re.Match[str]] = []
     previous = "."
@@ -165,14 +173,28 @@ def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False)
             follows = i + 1 < len(tokens) and tokens[i + 1].group(0)[0].isupper()
             joins = bool(run) or (capital(i + 1) if opens else follows)
         else:  # a question's first word opens a name only before another capitalised word ("Lee Kyung Hee는 …")
-            joins = upper and opens and fold(word) not in stopwords() and capital(i + 1)
-        if upper and (joins or (not opens and (bool(run) or fold(word) not in stopwords()))):
+            joins = upper and opens and fold(word) not in stopwords() and (capital(i + 1) or (titled(word) and upper_at(i + 1)))
+        # After a title or the word for a district, common syllables are a name: "huyện Lương Tài".
+        after_title = titled(previous) and (previous[0].isupper() or fold(previous) in _PLACE_WORDS)
+        if upper and (joins or (not opens and (bool(run) or after_title or fold(word) not in stopwords()))):
             run.append(token)
         elif run:
             spans.append((text[run[0].start() : run[-1].end()], run[0].start(), run[-1].end()))
             run = []
         previous = word
-    return sorted(spans, key=lambda span: span[1])
+    return _across_places(text, sorted(spans, key=lambda span: span[1]), concepts)
+
+
+def _across_places(text: str, spans: list[tuple[str, int, int]], concepts: tuple[Concept, ...]) -> list[tuple[str, int, int]]:
+    """Names that hold a place the glossary knows are one name: "VSIP" + "Bac Ninh" + "II" is "VSIP Bac Ninh II"."""
+    places = {fold(t) for c in concepts if c.kind == "place" for t in c.terms}
+    merged: list[tuple[str, int, int]] = []
+    for name, start, end in spans:
+        if merged and fold(text[merged[-1][2] : start]).strip() in places and text[merged[-1][2] : start].strip():
+            start = merged.pop()[1]
+            name = text[start:end]
+        merged.append((name, start, end))
+    return merged
 
 
 def _names(text: str, concepts: tuple[Concept, ...]) -> list[str]:
