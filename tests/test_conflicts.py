@@ -278,3 +278,15 @@ def test_a_trade_question_is_answered_in_money():
     from hpassist.query import parse_query
 
     assert "usd" in asked_units(parse_query("Tổng kim ngạch xuất nhập khẩu của Bắc Ninh năm 2025 ước đạt bao nhiêu?", 120, 4000))
+
+
+def test_a_count_asked_for_is_a_count_of_those_things():
+    """"How many projects" is answered by a count of projects, never by the company's capital (refusal gate)."""
+    from hpassist.conflicts import counted
+    from hpassist.query import parse_query
+
+    ask = lambda text: counted(parse_query(text, 120, 4000))  # noqa: E731
+    assert ask("How many separate investment projects does Samsung have in Bac Ninh?") == {"projects"}
+    assert ask("Samsung có bao nhiêu dự án tại Bắc Ninh?") == {"projects"}
+    assert ask("How much capital and how many projects does Korea have here?") == set()  # an amount too
+    assert ask("How many workers does Amkor employ?") == set()  # a kind of figure the gate checks by its unit

@@ -152,6 +152,15 @@ def _date_key(date: str | None) -> tuple[int, ...]:
 _MONEY_CUE = re.compile(r"how much|capital|USD|dollar|billion|bao nhiêu vốn|vốn|tỷ(?!\s*lệ)|얼마|[가-힣]액(?!정)|달러|자본", re.IGNORECASE)
 
 
+def counted(query: Query) -> set[str]:
+    """The things a quantity question counts when it asks for no sum of money: projects, countries
+    ("How many investment projects does Samsung have?" is answered by no figure of Samsung's capital)."""
+    if not query.asks_quantity or query.asks_units or _MONEY_CUE.search(query.text):
+        return set()
+    names = {c.english[0] for c in query.all_concepts}
+    return {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
+
+
 def asked_units(query: Query) -> set[str]:
     """Which units a quantity question asks for: a share, or money (with its number of projects), projects,
     countries; none when it asks for a kind of figure these do not measure (an area, a count of workers)."""

@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .conflicts import counted, local_figures
 from .domain import Concept, lower_text, vocabulary, weight
 from .index import Index
 from .query import Query
@@ -179,12 +180,19 @@ class RefusalGate:
         named = [c for c in query.concepts if c.entity]
         # (The document's opening counts: "the report on the Chungbuk delegation" names it, not each sentence.)
         documents = self.index.document_texts() if named else {}
+        counts = counted(query)
+        # Of a company or a country in a place, the figure is the company's: the place is where, not whose.
+        subjects = [c for c in named if c.kind != "place"] or named
         about = [
             ev
             for ev in ranked
             if ev.similarity >= self.settings.min_similarity
-            and (_states_unit(ev.sentence.text, query.asks_units) if query.asks_units else _FIGURE.search(_without_dates(ev.sentence.text)))
-            and any(c.found_in(f"{documents.get(ev.sentence.source, '')[:_OPENING]}\n{_in_context(ev)}") for c in named)
+            and (
+                _states_unit(ev.sentence.text, query.asks_units) if query.asks_units
+                else _counts(ev.sentence.text, counts) if counts
+                else _FIGURE.search(_without_dates(ev.sentence.text))
+            )
+            and any(c.found_in(f"{documents.get(ev.sentence.source, '')[:_OPENING]}\n{_in_context(ev)}") for c in subjects)
         ]
         if query.asks_quantity and named and not about:
             return GateDecision(False, [], f"no relevant sentence states a figure about {', '.join(c.english[0] for c in named)}")
@@ -232,6 +240,11 @@ def _without_dates(text: str) -> str:
     for written, at in reversed(dates(text)):
         text = text[:at] + " " * len(written) + text[at + len(written) :]
     return text
+
+
+def _counts(text: str, units: set[str]) -> bool:
+    """Whether the text states a count of one of those things ("960 projects", "39 quốc gia")."""
+    return any(f.unit in units for national in (False, True) for f in local_figures(text, national))
 
 
 def _states_unit(text: str, units: tuple[str, ...]) -> bool:
