@@ -164,3 +164,8 @@ def test_korean_keyword_tokens_are_syllable_pairs_so_particles_do_not_hide_a_ter
 )
 def test_names_in_questions(question, names):
     assert parse_query(question, 120, 4000).names == names
+
+
+def test_a_korean_rate_noun_asks_for_a_percentage():
+    assert parse_query("박닌성 산업단지 입주 기업의 법인세 감면율은 얼마입니까?", 120, 4000).asks_units == ("%", "pp")
+    assert parse_query("하이퐁의 법률은 무엇입니까?", 120, 4000).asks_units == ()  # 법률 is a law, and no figure is asked

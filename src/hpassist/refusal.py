@@ -147,8 +147,14 @@ class RefusalGate:
             return GateDecision(False, [], f"no sentence is about the question (best similarity {best:.2f})")
         if query.asks_quantity and not any(_FIGURE.search(ev.sentence.text) for ev in top):
             return GateDecision(False, [], "no relevant sentence states a figure")
-        if query.asks_units and not any(_states_unit(ev.sentence.text, query.asks_units) for ev in top):
-            return GateDecision(False, [], f"no relevant sentence states a figure in {' / '.join(query.asks_units)}")
+        # A kind of figure asked for is of what the question asks about: half its topics, in the sentence that
+        # states it (a tax relief rate is not the parks' occupancy rate, though both are percent of the parks).
+        if query.asks_units and not any(
+            _states_unit(ev.sentence.text, query.asks_units) and sum(c.found_in(_in_context(ev)) for c in topics) >= len(topics) / 2
+            for ev in top
+        ):
+            of_what = f" about {', '.join(c.english[0] for c in topics)}" if topics else ""
+            return GateDecision(False, [], f"no relevant sentence states a figure in {' / '.join(query.asks_units)}{of_what}")
         strict = _strict_names(query)
         if query.asks_units and strict and not any(
             _states_unit(ev.sentence.text, query.asks_units)
