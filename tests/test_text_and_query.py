@@ -160,6 +160,9 @@ def test_korean_keyword_tokens_are_syllable_pairs_so_particles_do_not_hide_a_ter
         ("Huyện Lương Tài có bao nhiêu khu công nghiệp?", ("Lương Tài",)),
         ("Bắc Ninh có bao nhiêu KCN ở huyện Lương Tài?", ("Lương Tài",)),
         ("Which Korean companies opened plants in Hai Phong and Bac Ninh in 2024?", ()),
+        # capitalised common syllables side by side are a place no glossary line needs to know
+        ("Hàn Quốc đã đầu tư bao nhiêu vốn vào Đà Nẵng?", ("Đà Nẵng",)),
+        ("How many projects has South Korea invested in in Da Nang?", ("Da Nang",)),
     ],
 )
 def test_names_in_questions(question, names):

@@ -176,7 +176,9 @@ def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False)
             joins = upper and opens and fold(word) not in stopwords() and (capital(i + 1) or (titled(word) and upper_at(i + 1)))
         # After a title or the word for a district, common syllables are a name: "huyện Lương Tài".
         after_title = titled(previous) and (previous[0].isupper() or fold(previous) in _PLACE_WORDS)
-        if upper and (joins or (not opens and (bool(run) or after_title or fold(word) not in stopwords()))):
+        # Mid-sentence, capitalised words side by side are a name though each is a common syllable: "Đà Nẵng".
+        paired = not evidence and upper_at(i + 1)
+        if upper and (joins or (not opens and (bool(run) or after_title or paired or fold(word) not in stopwords()))):
             run.append(token)
         elif run:
             spans.append((text[run[0].start() : run[-1].end()], run[0].start(), run[-1].end()))
