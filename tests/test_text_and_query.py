@@ -169,6 +169,12 @@ def test_names_in_questions(question, names):
     assert parse_query(question, 120, 4000).names == names
 
 
+def test_capitalised_words_across_a_dash_are_no_pair():
+    """'Việt – Hàn' is two countries side by side, not a name every answer must hold."""
+    names = parse_query("Lãnh đạo nào đã dự buổi giao lưu hợp tác Việt – Hàn năm nay?", 120, 4000).names
+    assert not any("–" in name for name in names)
+
+
 def test_a_korean_rate_noun_asks_for_a_percentage():
     assert parse_query("박닌성 산업단지 입주 기업의 법인세 감면율은 얼마입니까?", 120, 4000).asks_units == ("%", "pp")
     assert parse_query("하이퐁의 법률은 무엇입니까?", 120, 4000).asks_units == ()  # 법률 is a law, and no figure is asked

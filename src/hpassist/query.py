@@ -176,8 +176,9 @@ def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False)
             joins = upper and opens and fold(word) not in stopwords() and (capital(i + 1) or (titled(word) and upper_at(i + 1)))
         # After a title or the word for a district, common syllables are a name: "huyện Lương Tài".
         after_title = titled(previous) and (previous[0].isupper() or fold(previous) in _PLACE_WORDS)
-        # Mid-sentence, capitalised words side by side are a name though each is a common syllable: "Đà Nẵng".
-        paired = not evidence and upper_at(i + 1)
+        # Mid-sentence, capitalised words side by side (a space apart, not across a dash: "Việt – Hàn" is two
+        # countries) are a name though each is a common syllable: "Đà Nẵng".
+        paired = not evidence and upper_at(i + 1) and not masked[token.end() : tokens[i + 1].start()].strip()
         if upper and (joins or (not opens and (bool(run) or after_title or paired or fold(word) not in stopwords()))):
             run.append(token)
         elif run:
