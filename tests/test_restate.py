@@ -115,6 +115,10 @@ def test_no_name_for_a_question_that_asks_for_none_or_gives_it() -> None:
         ("GRDP giảm bao nhiêu?", "Năm 2023, GRDP của tỉnh giảm 9,28% so với năm trước.", "9,28%"),
         # a rent per square metre keeps its "per", other currencies their scale
         ("What is the average asking rent?", "The average asking rent rose to US$106/m², roughly 2.43 million VND.", "US$106/m²"),
+        # a wage keeps its "per month" in the reader's language; Korean writes the square metre first
+        ("What is the minimum wage?", "Mức lương tối thiểu vùng I là 4.960.000 đồng/tháng.", "4.96 million VND/month"),
+        ("최저임금은 얼마입니까?", "Mức lương tối thiểu vùng I là 4.960.000 đồng/tháng.", "496만동/월"),
+        ("Giá thuê đất là bao nhiêu?", "평균 임대료는 ㎡당 130달러다.", "130 USD/m²"),
         ("How much did the plant cost?", "Nhà máy có vốn 1,3 nghìn tỷ won.", "1.3 trillion won"),
         ("Nhà máy có vốn bao nhiêu?", "The plant cost 2.43 million VND.", "2,43 triệu đồng"),
         ("How many workers does the park employ?", "Khu công nghiệp sử dụng 12.500 lao động.", "12,500 people"),

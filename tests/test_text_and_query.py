@@ -99,6 +99,12 @@ def test_matching_a_prepared_corpus_agrees_with_plain_matching():
         ("4.718,6 km2 và 3,6 triệu dân", [(4718.6, "km2"), (3.6e6, "people")]),
         ("16 ngành nghề, 320 dự án, 60,04%", [(16.0, None), (320.0, "projects"), (60.04, "%")]),
         ("5G and the 2nd plant", []),
+        # a price per month, per year, per kWh or per m³; Korean writes the divisor first
+        ("lương tối thiểu 4.960.000 đồng/tháng", [(4.96e6, "VND/month")]),
+        ("US$4.5 per square metre per month", [(4.5, "USD/m2")]),
+        ("around 2,000 VND/kWh", [(2000.0, "VND/kWh")]),
+        ("㎡당 130달러", [(130.0, "USD/m2")]),
+        ("the plant employs 3,000 people a year", [(3000.0, "people")]),  # only a price is divided
     ],
 )
 def test_figures_carry_their_units(text, expected):
@@ -113,6 +119,7 @@ def test_figures_carry_their_units(text, expected):
         ("What is the land lease price per square metre at the park?", "USD"),
         ("Giá thuê đất trong các khu công nghiệp là bao nhiêu?", "USD"),
         ("박닌성의 최저임금은 얼마입니까?", "USD"),
+        ("How much does it cost to lease a square metre of land there?", "USD"),  # 'a square metre' divides
         ("What was the GRDP growth rate in 2025?", "%"),
         ("Thuế suất thuế giá trị gia tăng là bao nhiêu?", "%"),  # 'giá trị' (value) is no price
         ("Có bao nhiêu quốc gia đầu tư vào tỉnh?", ""),  # 'quốc gia' is not 'giá'
@@ -127,6 +134,14 @@ def test_figures_carry_their_units(text, expected):
 )
 def test_the_kind_of_figure_a_question_asks_for(question, units):
     assert (parse_query(question, 120, 4000).asks_units[:1] or ("",))[0] == units
+
+
+def test_a_rate_answers_in_its_currency():
+    from hpassist.text import fits
+
+    money = ("USD", "VND")
+    assert fits("VND/month", money) and fits("USD/m2", money) and fits("USD", money)
+    assert not fits("ha", money) and not fits(None, money)
 
 
 def test_dates_are_found_as_written():

@@ -27,7 +27,7 @@ from .index import Index
 from .query import Query
 from .schema import Evidence
 from .settings import Settings
-from .text import continues, dates, figures, fold, is_vietnamese_syllable, years
+from .text import continues, dates, figures, fits, fold, is_vietnamese_syllable, years
 
 _FIGURE = re.compile(r"\d")
 _OPENING = weight("refusal", "opening")
@@ -255,7 +255,7 @@ def _counts(text: str, units: set[str]) -> bool:
 
 def _states_unit(text: str, units: tuple[str, ...]) -> bool:
     """Whether the text states a figure in one of the units (a rate counts for its currency: USD/m2)."""
-    return any(f.unit and f.unit.split("/")[0] in units for f in figures(text))
+    return any(fits(f.unit, units) for f in figures(text))
 
 
 def _in_context(ev: Evidence) -> str:

@@ -23,7 +23,7 @@ from .conflicts import Figure as Measured
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, not_names, person_titles, stopwords, weight
 from .language import detect_language
 from .query import Query, asked_kinds, name_spans
-from .text import Figure, dates, figures, fold, is_scale, is_unit, is_vietnamese_syllable, words, years
+from .text import Figure, dates, figures, fits, fold, is_scale, is_unit, is_vietnamese_syllable, words, years
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
 # The currency's large-sum scale words in each language, largest first (templates: data/unit_templates.tsv).
@@ -32,7 +32,6 @@ _MONEY_SCALES = {
     "vi": ((1e12, " nghìn tỷ"), (1e9, " tỷ"), (1e6, " triệu")),
     "ko": ((1e12, "조"), (1e8, "억"), (1e4, "만")),
 }
-_PER = {"m2": "/m²", "ha": "/ha", "km2": "/km²"}
 _QUALIFIER_BEFORE = re.compile(r"(" + "|".join(sorted(QUALIFIER_KIND, key=len, reverse=True)) + r")\s*$", re.IGNORECASE)
 # A count the question asks for: "how many parks", "bao nhiêu khu công nghiệp", "산업단지는 몇 개", "몇 개의 산업단지".
 _COUNT_BEFORE = re.compile(r"(?:how many|number of|bao nhiêu|số lượng|몇\s*개의?)\s+(?:\S+\s+){0,2}$")
@@ -405,7 +404,7 @@ def _is_kind(figure: Figure, kind: tuple[str, ...] | Concept) -> bool:
     """Whether the figure is of the kind asked: in one of the asked units, or a count of the concept."""
     if isinstance(kind, Concept):
         return _counted(figure, kind)
-    return figure.unit.split("/")[0] in kind
+    return fits(figure.unit, kind)
 
 
 def _counted(figure: Figure, concept: Concept) -> bool:
@@ -449,16 +448,16 @@ def _render(figure: Figure, qualifier: str | None, concept: Concept | None, lang
 
 
 def _money(figure: Figure, language: str) -> str:
-    """'US$106/m²', '2,43 triệu đồng', '1.3조원': the sum in its currency, large sums with a scale word."""
+    """'US$106/m²', '4,96 triệu đồng/tháng', '1.3조원': the sum in its currency, large sums with a scale word."""
     currency, _, per = figure.unit.partition("/")
     scale = next(((size, word) for size, word in _MONEY_SCALES[language] if figure.value >= size), (1.0, ""))
     amount = format_number(figure.value / scale[0], language) + scale[1]
-    return _templates("money")[currency][language].format(amount) + _PER.get(per, "")
+    return _templates("money")[currency][language].format(amount) + (_templates("per")[per][language] if per else "")
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def _templates(kind: str) -> dict[str, dict[str, str]]:
-    """{unit: {language: template}} of one kind ("plain" or "money") from data/unit_templates.tsv."""
+    """{unit: {language: template}} of one kind ("plain", "money" or "per") from data/unit_templates.tsv."""
     rows = [line.split("\t") for line in lines("unit_templates.tsv")]
     return {unit: dict(zip(("en", "vi", "ko"), spellings)) for k, unit, *spellings in rows if k == kind}
 

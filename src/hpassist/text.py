@@ -135,19 +135,25 @@ def korean_value(text: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _units() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(before, after) spellings of the units in data/units.tsv, longest first, each with its unit."""
-    before: list[tuple[str, str]] = []
-    after: list[tuple[str, str]] = []
+def _units() -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+    """(before, after, per) spellings of the units in data/units.tsv, longest first, each with its unit;
+    "per" units only divide a price ("đồng/tháng")."""
+    sides: dict[str, list[tuple[str, str]]] = {"before": [], "after": [], "per": []}
     text = resources.files("hpassist").joinpath("data/units.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         unit, side, spellings = line.split("\t")
-        target = before if side == "before" else after
-        target.extend((s.strip().lower(), unit) for s in spellings.split("|") if s.strip())
+        sides[side].extend((s.strip().lower(), unit) for s in spellings.split("|") if s.strip())
     key = lambda pair: -len(pair[0])  # noqa: E731
-    return sorted(before, key=key), sorted(after, key=key)
+    return sorted(sides["before"], key=key), sorted(sides["after"], key=key), sorted(sides["per"], key=key)
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    """Units written before a figure as well ("US$", "₫", "RMB") are currencies: only a price is divided by
+    a month, a kWh or a cubic metre."""
+    return frozenset(unit for _, unit in _units()[0])
 
 
 def scale_of(word: str) -> float:
@@ -176,11 +182,11 @@ def _measure_spellings() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 def named_measures(text: str) -> set[str]:
     """The units of measure a text names in words of three letters or more ("dollars", "hectares", "USD");
-    not a unit that divides ("per square metre", "/m2", "mỗi ha") nor a capitalised name ("Yên Phong")."""
+    not a unit that divides ("per square metre", "a square metre", "/m2", "mỗi ha") nor a capitalised name ("Yên Phong")."""
     named = set()
     for pattern, unit in _measure_spellings():
         for m in pattern.finditer(text):
-            dividing = re.search(r"(?:\bper|/|\bmỗi|\btrên)\s*$", text[: m.start()], re.IGNORECASE)
+            dividing = re.search(r"(?:\bper|/|\bmỗi|\btrên|\ba)\s*$", text[: m.start()], re.IGNORECASE)
             if not dividing and not m.group(0).istitle():
                 named.add(unit)
     return named
@@ -191,13 +197,13 @@ def is_unit(word: str) -> bool:
     return any(word.lower() == spelling for spelling, _ in (*_units()[0], *_units()[1]))
 
 
-def _unit_after(text: str, at: int) -> tuple[str | None, int]:
-    """The unit whose spelling starts at text[at:] (spaces skipped), and where it ends."""
+def _unit_after(text: str, at: int, side: int = 1) -> tuple[str | None, int]:
+    """The unit whose spelling starts at text[at:] (spaces skipped), and where it ends (`side` 2: a "per" unit)."""
     rest = text[at:]
     stripped = rest.lstrip(" \xa0")
     offset = at + len(rest) - len(stripped)
     low = stripped.lower()
-    for spelling, unit in _units()[1]:
+    for spelling, unit in _units()[side]:
         if low.startswith(spelling):
             end = len(spelling)
             if spelling[-1].isalpha() and spelling.isascii() and end < len(low) and (low[end].isalnum()):
@@ -219,6 +225,9 @@ def _unit_before(text: str, at: int) -> str | None:
 
 _RATE = re.compile(r"\s*(?:/|per\s+|a\s+|mỗi\s+|một\s+|trên\s+)", re.IGNORECASE)
 _AREAS = {"ha", "m2", "km2"}
+# Korean writes what a price divides by before it: "㎡당 130달러", "1㎾h당 …원".
+_KO_PER_UNITS = {"㎡": "m2", "m2": "m2", "m²": "m2", "제곱미터": "m2", "헥타르": "ha", "㏊": "ha", "kwh": "kWh", "㎾h": "kWh", "월": "month", "연": "year"}
+_KO_PER = re.compile(rf"({'|'.join(map(re.escape, _KO_PER_UNITS))})\s*당\s*(?:약\s*)?$", re.IGNORECASE)
 
 
 def figures(text: str) -> list[Figure]:
@@ -242,10 +251,13 @@ def figures(text: str) -> list[Figure]:
         consumed = unit_end
         if unit and unit not in _AREAS:
             rate = _RATE.match(text, unit_end)
-            if rate:
-                per, per_end = _unit_after(text, rate.end())
-                if per in _AREAS:
-                    unit, consumed = f"{unit}/{per}", per_end
+            per, per_end = _unit_after(text, rate.end()) if rate else (None, 0)
+            if rate and per not in _AREAS:
+                per, per_end = _unit_after(text, rate.end(), side=2)
+            if rate and (per in _AREAS or (per and unit in _currencies())):
+                unit, consumed = f"{unit}/{per}", per_end
+            elif unit in _currencies() and (before := _KO_PER.search(text[: m.start()])):  # "㎡당 130달러": Korean puts it first
+                unit = f"{unit}/{_KO_PER_UNITS[before.group(1).lower()]}"
         written = text[end:unit_end].strip() if unit_end > end else ""
         found.append(Figure(float(f"{value:.9g}"), unit, m.start(), written))
     return found
@@ -257,6 +269,12 @@ def quantities(text: str) -> set[float]:
     A bare number stands for itself, so '320' -> 320.0.
     """
     return {f.value for f in figures(text)}
+
+
+def fits(unit: str | None, asked: tuple[str, ...]) -> bool:
+    """Whether a figure's unit answers a question that asks for `asked` (data/asked_figures.tsv): a rate
+    answers in its currency ("USD/m2" answers a rent asked in "USD")."""
+    return bool(unit) and unit.split("/")[0] in asked
 
 
 def units_agree(a: str | None, b: str | None) -> bool:
