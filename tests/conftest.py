@@ -1,5 +1,6 @@
 """Shared fixtures: a real index of the seed corpus in a temporary data dir, built once per session; every
-test runs away from the user's real data directory (the scripted chat model and fake embedder live in fakes.py).
+test runs away from the user's real data directory, and each passage is embedded by e5 once per session (the
+scripted chat model and fake embedder live in fakes.py).
 
 Two tiers: unit tests run on in-memory inputs and fakes; integration tests use real parts (the seed index, e5,
 the embedded model, servers, a browser, subprocesses). A test is an integration test when it is marked so,
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -35,6 +37,27 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory):
     """No test reads or writes the user's real data directory: a default Settings() lands in a temporary one."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HPASSIST_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_passage_embedded_once():
+    """Many tests build their own index of the seed corpus in their own data directory: the real e5 vector of a
+    passage is computed once per session and handed out again (same model, same vectors; a subprocess embeds
+    for itself)."""
+    from hpassist.embeddings import E5Embeddings
+
+    real = E5Embeddings.passages
+    memo: dict[str, np.ndarray] = {}
+
+    def passages(self: E5Embeddings, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in memo]
+        if missing:
+            memo.update(zip(missing, real(self, missing)))
+        return np.stack([memo[t] for t in texts]) if texts else real(self, texts)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(E5Embeddings, "passages", passages)
         yield
 
 

@@ -48,22 +48,31 @@ def outside() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(url: str, outside: list[str]):
-    """A headless Chromium page on the web chat, recording requests that leave this machine."""
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module's tests (each gets a fresh page)."""
     from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, url: str, outside: list[str]):
+    """A fresh page on the web chat, recording requests that leave this machine."""
 
     def record(request) -> None:
         if urlparse(request.url).hostname not in ("127.0.0.1", "localhost"):
             outside.append(request.url)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.on("request", record)
-        page.goto(url)
-        yield page
-        browser.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.on("request", record)
+    page.goto(url)
+    yield page
+    context.close()
 
 
 def _lines(path: Path) -> list[str]:
