@@ -193,3 +193,19 @@ def test_capitalised_words_across_a_dash_are_no_pair():
 def test_a_korean_rate_noun_asks_for_a_percentage():
     assert parse_query("박닌성 산업단지 입주 기업의 법인세 감면율은 얼마입니까?", 120, 4000).asks_units == ("%", "pp")
     assert parse_query("하이퐁의 법률은 무엇입니까?", 120, 4000).asks_units == ()  # 법률 is a law, and no figure is asked
+
+
+@pytest.mark.parametrize(
+    "name, korean, same",
+    [
+        ("Hana Micron", "하나마이크론비나는", True),  # the Vietnamese arm, with its particle
+        ("Samsung Display", "삼성디스플레이가", True),
+        ("Foxconn", "폭스콘은", True),
+        ("Hana Micron", "삼성전자", False),
+        ("Canon", "캐논", False),  # too short to tell from chance
+    ],
+)
+def test_a_latin_name_is_found_in_hangul_by_its_sound(name, korean, same):
+    from hpassist.text import names_in_hangul
+
+    assert names_in_hangul(f"앞 문장에서 {korean} 말했다.", name) == same

@@ -27,7 +27,7 @@ from .domain import stopwords
 from .embeddings import E5Embeddings
 from .schema import Chunk, Document, Span
 from .settings import Settings
-from .text import keyword_tokens
+from .text import hangul_words, keyword_tokens, skeleton, sound_key
 
 log = logging.getLogger(__name__)
 _PAGE = 5000  # records read per get() when loading the chunks
@@ -311,6 +311,15 @@ class Index:
             return {source: "\n".join(parts) for source, parts in texts.items()}
 
         return self._cached("documents", build)
+
+    def hangul_spellings(self, name: str) -> list[str]:
+        """The Hangul words of the corpus that write a Latin name by its sound ("Hana Micron": 하나마이크론,
+        하나마이크론비나): a Korean article names a foreign company so, and keyword search needs its spelling."""
+        wanted = sound_key(name)
+        if not wanted:
+            return []
+        skeletons = self._cached("hangul", lambda: {w: skeleton(w) for c in self.chunks() for w in hangul_words(f"{c.title}\n{c.text}")})
+        return [word for word, key in skeletons.items() if key.startswith(wanted)]
 
     def chunk_by_id(self) -> dict[str, Chunk]:
         return self._cached("by_id", lambda: {c.id: c for c in self.chunks()})

@@ -27,7 +27,7 @@ from .index import Index
 from .query import Query
 from .schema import Evidence
 from .settings import Settings
-from .text import continues, dates, figures, fits, fold, is_vietnamese_syllable, years
+from .text import continues, dates, figures, fits, fold, is_vietnamese_syllable, names_in_hangul, years
 
 _FIGURE = re.compile(r"\d")
 _OPENING = weight("refusal", "opening")
@@ -43,7 +43,8 @@ class GateDecision:
 
 
 def _has_name(folded_text: str, name: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", folded_text) is not None
+    """Whether the text names `name`: as written, or in Hangul by its sound ("Hana Micron", 하나마이크론)."""
+    return re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", folded_text) is not None or names_in_hangul(folded_text, name)
 
 
 class Lexicon:
@@ -89,7 +90,7 @@ class Lexicon:
         self._refresh()
         if name not in self._names:
             words = vocabulary(fold(name))
-            self._names[name] = words <= self._folded_words and _has_name(self._folded, name)
+            self._names[name] = (words <= self._folded_words or names_in_hangul(self._folded, name)) and _has_name(self._folded, name)
         return self._names[name]
 
 

@@ -47,6 +47,59 @@ def dates(text: str) -> list[tuple[str, int]]:
 _VI_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 
 
+# Korean writes a foreign company's name in Hangul by its sound ("Hana Micron" is 하나마이크론, "Samsung Display"
+# 삼성디스플레이). Both are compared as consonant skeletons: the Hangul romanised (Revised Romanization), then
+# the sounds either script spells differently made one (c/k/g, t/d, p/b/f/v, r/l, j/ch/z), vowels dropped.
+_INITIALS = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h")
+_FINALS = ("", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "p", "l", "l", "p", "l", "m", "p", "p", "t", "t",
+           "ng", "t", "t", "k", "t", "p", "t")
+_SOUNDS = str.maketrans({"c": "k", "g": "k", "q": "k", "d": "t", "b": "p", "f": "p", "v": "p", "l": "r", "z": "j"})
+_MIN_SKELETON = 5  # shorter skeletons ("Canon": knn) match too many Korean words by chance
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def _romanised(hangul: str) -> str:
+    """'하나마이크론' -> 'hanamaikeuron' without its vowels mattering: initial and final consonants per syllable."""
+    out = []
+    for ch in hangul:
+        index = ord(ch) - 0xAC00
+        if 0 <= index < 11172:
+            out.append(_INITIALS[index // 588] + "a" + _FINALS[index % 28])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def skeleton(text: str) -> str:
+    """The consonant skeleton of a name in Latin letters or Hangul: 'Hana Micron' and '하나마이크론' are 'hnmkrn'."""
+    latin = fold(text)
+    # English spelling only: an r before a consonant is not heard ("Mart" is 마트), x is ks ("Foxconn", 폭스콘)
+    latin = re.sub(r"r(?![aeiouy])", "", re.sub(r"[\uac00-\ud7a3]+", " ", latin)).replace("x", "ks")
+    latin = re.sub(r"c(?=[eiy])", "s", latin)  # "space" is 스페이스
+    hangul = " ".join(_romanised(w) for w in _HANGUL_WORD.findall(text))
+    letters = f"{latin} {hangul}".replace("ch", "j").replace("sh", "s").replace("ph", "p").translate(_SOUNDS)
+    consonants = re.sub(r"[^a-z]|[aeiouyw]", "", letters)
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+def sound_key(name: str) -> str | None:
+    """The skeleton a Hangul spelling of the Latin `name` starts with; None for a name too short to tell
+    apart or not in Latin letters."""
+    wanted = skeleton(name)
+    return wanted if name.isascii() and len(wanted) >= _MIN_SKELETON else None
+
+
+def hangul_words(text: str) -> list[str]:
+    return _HANGUL_WORD.findall(text)
+
+
+def names_in_hangul(text: str, name: str) -> bool:
+    """Whether `text` writes the Latin `name` in Hangul: a word starting with its skeleton (particles and a
+    suffix such as 비나 may follow)."""
+    wanted = sound_key(name)
+    return bool(wanted) and any(skeleton(word).startswith(wanted) for word in hangul_words(text))
+
+
 def is_vietnamese_syllable(word: str) -> bool:
     """Whether a word can be one Vietnamese syllable ('Trung', 'Đại'); 'Ecovance' or 'Seoul' cannot."""
     return _VI_SYLLABLE.fullmatch(fold(word)) is not None
