@@ -285,7 +285,7 @@ def test_a_count_asked_for_is_a_count_of_those_things():
     from hpassist.conflicts import counted
     from hpassist.query import parse_query
 
-    ask = lambda text: counted(parse_query(text, 120, 4000))  # noqa: E731
+    ask = lambda text: counted(parse_query(text, 120, 4000))
     assert ask("How many separate investment projects does Samsung have in Bac Ninh?") == {"projects"}
     assert ask("Samsung có bao nhiêu dự án tại Bắc Ninh?") == {"projects"}
     assert ask("How much capital and how many projects does Korea have here?") == set()  # an amount too

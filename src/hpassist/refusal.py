@@ -27,7 +27,16 @@ from .index import Index
 from .query import Query
 from .schema import Evidence
 from .settings import Settings
-from .text import continues, dates, figures, fits, fold, is_vietnamese_syllable, names_in_hangul, years
+from .text import (
+    continues,
+    dates,
+    figures,
+    fits,
+    fold,
+    is_vietnamese_syllable,
+    names_in_hangul,
+    years,
+)
 
 _FIGURE = re.compile(r"\d")
 _OPENING = weight("refusal", "opening")
