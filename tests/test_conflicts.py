@@ -1,5 +1,7 @@
 """Figures that change over time are told apart by date, newest first."""
 
+import pytest
+
 from hpassist.conflicts import local_figures
 
 
@@ -25,6 +27,19 @@ def test_figures_are_restated_in_the_reader_language_with_the_same_value():
     assert projects.render("ko") == "320개 프로젝트"
     for language in ("en", "vi", "ko"):
         assert quantities(money.render(language)) == quantities("15,4 tỷ USD")
+
+
+@pytest.mark.parametrize(
+    "value, korean",
+    [(1.434e10, "143억4000만"), (8.609e8, "8억6090만"), (4.76e10, "476억"), (1.3e12, "1조3000억"), (5.25e7, "5250만")],
+)
+def test_a_korean_sum_is_written_in_jo_eok_and_man(value, korean):
+    """As Korean news writes it ('143억4000만 달러'), not '143.4억'; and read back to the same value."""
+    from hpassist.conflicts import korean_amount
+    from hpassist.text import quantities
+
+    assert korean_amount(value) == korean
+    assert quantities(f"{korean} 달러") == {value}
 
 
 def _report(text: str, date: str | None, source: str):

@@ -83,10 +83,22 @@ def format_number(value: float, language: str) -> str:
     return text.replace(",", " ").replace(".", ",").replace(" ", ".") if language == "vi" else text
 
 
+def korean_amount(value: float) -> str:
+    """A large sum as Korean news writes it, in 조, 억 and 만: '143억4000만', '1조3000억', '8억6090만' (not
+    '143.4억'); under 1억, the number of 만 ('5250만')."""
+    man = round(value / 1e4)
+    jo, rest = divmod(man, 10**8)
+    eok, man = divmod(rest, 10**4)
+    if not jo and not eok:
+        return f"{value / 1e4:.3f}".rstrip("0").rstrip(".") + "만"
+    parts = [f"{jo}조" if jo else "", f"{eok}억" if eok else "", f"{man}만" if man and not jo else ""]
+    return "".join(parts)
+
+
 def _render_value(unit: str, value: float, language: str) -> str:
     if unit == "usd":
         if language == "ko":
-            return f"{format_number(value / 1e8, language)}억 달러"
+            return f"{korean_amount(value)} 달러"
         big = value >= 1e9
         amount = format_number(value / (1e9 if big else 1e6), language)
         if language == "vi":

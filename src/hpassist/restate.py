@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .conflicts import QUALIFIER_KIND, format_number, qualified
+from .conflicts import QUALIFIER_KIND, format_number, korean_amount, qualified
 from .conflicts import Figure as Measured
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, not_names, person_titles, stopwords, weight
 from .language import detect_language
@@ -30,7 +30,7 @@ _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  #
 _MONEY_SCALES = {
     "en": ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")),
     "vi": ((1e12, " nghìn tỷ"), (1e9, " tỷ"), (1e6, " triệu")),
-    "ko": ((1e12, "조"), (1e8, "억"), (1e4, "만")),
+    "ko": (),  # conflicts.korean_amount: '143억4000만', '496만'
 }
 _QUALIFIER_BEFORE = re.compile(r"(" + "|".join(sorted(QUALIFIER_KIND, key=len, reverse=True)) + r")\s*$", re.IGNORECASE)
 # A count the question asks for: "how many parks", "bao nhiêu khu công nghiệp", "산업단지는 몇 개", "몇 개의 산업단지".
@@ -448,10 +448,13 @@ def _render(figure: Figure, qualifier: str | None, concept: Concept | None, lang
 
 
 def _money(figure: Figure, language: str) -> str:
-    """'US$106/m²', '4,96 triệu đồng/tháng', '1.3조원': the sum in its currency, large sums with a scale word."""
+    """'US$106/m²', '4,96 triệu đồng/tháng', '1조3000억원': the sum in its currency, large sums with a scale word."""
     currency, _, per = figure.unit.partition("/")
     scale = next(((size, word) for size, word in _MONEY_SCALES[language] if figure.value >= size), (1.0, ""))
     amount = format_number(figure.value / scale[0], language) + scale[1]
+    if language == "ko" and figure.value >= 1e4:
+        amount = korean_amount(figure.value)  # '143억4000만', not '143.4억'
+
     return _templates("money")[currency][language].format(amount) + (_templates("per")[per][language] if per else "")
 
 
