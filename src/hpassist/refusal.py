@@ -35,6 +35,7 @@ from .text import (
     fold,
     is_vietnamese_syllable,
     names_in_hangul,
+    sound_key,
     years,
 )
 
@@ -99,7 +100,8 @@ class Lexicon:
         self._refresh()
         if name not in self._names:
             words = vocabulary(fold(name))
-            self._names[name] = (words <= self._folded_words or names_in_hangul(self._folded, name)) and _has_name(self._folded, name)
+            # every word of it in the corpus, or a name long enough to be looked for in Hangul too
+            self._names[name] = bool(words <= self._folded_words or sound_key(name)) and _has_name(self._folded, name)
         return self._names[name]
 
 

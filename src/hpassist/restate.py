@@ -454,7 +454,6 @@ def _money(figure: Figure, language: str) -> str:
     amount = format_number(figure.value / scale[0], language) + scale[1]
     if language == "ko" and figure.value >= 1e4:
         amount = korean_amount(figure.value)  # '143억4000만', not '143.4억'
-
     return _templates("money")[currency][language].format(amount) + (_templates("per")[per][language] if per else "")
 
 

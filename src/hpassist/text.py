@@ -59,7 +59,8 @@ _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 
 
 def _romanised(hangul: str) -> str:
-    """'하나마이크론' -> 'hanamaikeuron' without its vowels mattering: initial and final consonants per syllable."""
+    """'하나마이크론' -> 'hanamaakaran': each syllable's initial and final consonants, every vowel written 'a'
+    (only the consonants are compared)."""
     out = []
     for ch in hangul:
         index = ord(ch) - 0xAC00
@@ -90,6 +91,7 @@ def sound_key(name: str) -> str | None:
 
 
 def hangul_words(text: str) -> list[str]:
+    """The runs of Hangul syllables in `text` (a Korean word with its particles)."""
     return _HANGUL_WORD.findall(text)
 
 
