@@ -104,6 +104,7 @@ def test_matching_a_prepared_corpus_agrees_with_plain_matching():
         ("US$4.5 per square metre per month", [(4.5, "USD/m2")]),
         ("around 2,000 VND/kWh", [(2000.0, "VND/kWh")]),
         ("㎡당 130달러", [(130.0, "USD/m2")]),
+        ("산업용 전기요금은 ㎾h당 약 120원", [(120.0, "KRW/kWh")]),
         ("the plant employs 3,000 people a year", [(3000.0, "people")]),  # only a price is divided
     ],
 )

@@ -26,11 +26,11 @@ from .query import Query, asked_kinds, name_spans
 from .text import Figure, dates, figures, fits, fold, is_scale, is_unit, is_vietnamese_syllable, words, years
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
-# The currency's large-sum scale words in each language, largest first (templates: data/unit_templates.tsv).
+# The currency's large-sum scale words, largest first (templates: data/unit_templates.tsv); Korean counts in
+# 조, 억 and 만 instead (conflicts.korean_amount: '143억4000만', '496만').
 _MONEY_SCALES = {
     "en": ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")),
     "vi": ((1e12, " nghìn tỷ"), (1e9, " tỷ"), (1e6, " triệu")),
-    "ko": (),  # conflicts.korean_amount: '143억4000만', '496만'
 }
 _QUALIFIER_BEFORE = re.compile(r"(" + "|".join(sorted(QUALIFIER_KIND, key=len, reverse=True)) + r")\s*$", re.IGNORECASE)
 # A count the question asks for: "how many parks", "bao nhiêu khu công nghiệp", "산업단지는 몇 개", "몇 개의 산업단지".
@@ -450,10 +450,11 @@ def _render(figure: Figure, qualifier: str | None, concept: Concept | None, lang
 def _money(figure: Figure, language: str) -> str:
     """'US$106/m²', '4,96 triệu đồng/tháng', '1조3000억원': the sum in its currency, large sums with a scale word."""
     currency, _, per = figure.unit.partition("/")
-    scale = next(((size, word) for size, word in _MONEY_SCALES[language] if figure.value >= size), (1.0, ""))
-    amount = format_number(figure.value / scale[0], language) + scale[1]
-    if language == "ko" and figure.value >= 1e4:
-        amount = korean_amount(figure.value)  # '143억4000만', not '143.4억'
+    if language == "ko":
+        amount = korean_amount(figure.value) if figure.value >= 1e4 else format_number(figure.value, language)
+    else:
+        size, word = next(((size, word) for size, word in _MONEY_SCALES[language] if figure.value >= size), (1.0, ""))
+        amount = format_number(figure.value / size, language) + word
     return _templates("money")[currency][language].format(amount) + (_templates("per")[per][language] if per else "")
 
 

@@ -48,9 +48,7 @@ class Retriever:
                 best_sim[hit.chunk_id] = max(best_sim.get(hit.chunk_id, -1.0), hit.similarity)
         dense_rank = {c: n for n, c in enumerate(sorted(best_sim, key=best_sim.get, reverse=True), start=1)}
         # Three times as many keyword hits as are fused: the figure pass below may reach for one of them.
-        # A Latin name is looked for as Korean articles write it too ("Hana Micron": 하나마이크론).
-        spellings = [w for name in query.names for w in self.index.hangul_spellings(name)]
-        keyword = [] if dense_only else self.index.keyword_search(" ".join([query.keywords, *spellings]), self.settings.bm25_k * 3)
+        keyword = [] if dense_only else self.index.keyword_search(self._keywords(query), self.settings.bm25_k * 3)
         bm25_rank = {chunk_id: n for n, (chunk_id, _) in enumerate(keyword[: self.settings.bm25_k], start=1)}
         fused: dict[str, float] = {}
         for ranking in (dense_rank, bm25_rank):
@@ -86,6 +84,11 @@ class Retriever:
             sentence_vectors={c.chunk.id: self.index.sentence_vectors(c.chunk) for c in chunks},
             before={c.chunk.id: self._last_sentence_before(c.chunk) for c in chunks},
         )
+
+    def _keywords(self, query: Query) -> str:
+        """The keyword query: the question with its glossary synonyms, and each Latin name also as the corpus's
+        Korean articles write it ("Hana Micron": 하나마이크론)."""
+        return " ".join([query.keywords, *(w for name in query.names for w in self.index.hangul_spellings(name))])
 
     def _last_sentence_before(self, chunk: Chunk) -> str:
         """Who "this" or "the event" is when a chunk's first sentence leans on the one before it."""

@@ -71,8 +71,10 @@ def _romanised(hangul: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def skeleton(text: str) -> str:
-    """The consonant skeleton of a name in Latin letters or Hangul: 'Hana Micron' and '하나마이크론' are 'hnmkrn'."""
+    """The consonant skeleton of a name in Latin letters or Hangul: 'Hana Micron' and '하나마이크론' are 'hnmkrn'
+    (cached: the gate asks again for the words of every candidate sentence)."""
     latin = fold(text)
     # English spelling only: an r before a consonant is not heard ("Mart" is 마트), x is ks ("Foxconn", 폭스콘)
     latin = re.sub(r"r(?![aeiouy])", "", re.sub(r"[\uac00-\ud7a3]+", " ", latin)).replace("x", "ks")
@@ -190,9 +192,9 @@ def korean_value(text: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _units() -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
-    """(before, after, per) spellings of the units in data/units.tsv, longest first, each with its unit;
-    "per" units only divide a price ("đồng/tháng")."""
+def _units() -> dict[str, list[tuple[str, str]]]:
+    """The spellings of the units in data/units.tsv by where they stand ("before", "after" the figure, or
+    "per": what a price divides by, "đồng/tháng"), longest first, each with its unit."""
     sides: dict[str, list[tuple[str, str]]] = {"before": [], "after": [], "per": []}
     text = resources.files("hpassist").joinpath("data/units.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -200,15 +202,28 @@ def _units() -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[s
             continue
         unit, side, spellings = line.split("\t")
         sides[side].extend((s.strip().lower(), unit) for s in spellings.split("|") if s.strip())
-    key = lambda pair: -len(pair[0])  # noqa: E731
-    return sorted(sides["before"], key=key), sorted(sides["after"], key=key), sorted(sides["per"], key=key)
+    return {side: sorted(found, key=lambda pair: -len(pair[0])) for side, found in sides.items()}
 
 
 @lru_cache(maxsize=1)
 def _currencies() -> frozenset[str]:
     """Units written before a figure as well ("US$", "₫", "RMB") are currencies: only a price is divided by
     a month, a kWh or a cubic metre."""
-    return frozenset(unit for _, unit in _units()[0])
+    return frozenset(unit for _, unit in _units()["before"])
+
+
+_AREAS = {"ha", "m2", "km2"}
+
+
+@lru_cache(maxsize=1)
+def _divisors() -> tuple[list[tuple[str, str]], re.Pattern[str]]:
+    """The spellings of what a figure can be per (an area, or a "per" unit for a price), longest first, and
+    the pattern of one written before it with 당, as Korean writes a price ("㎡당 130달러", "㎾h당 …원")."""
+    spellings = sorted(
+        [(s, u) for s, u in _units()["after"] if u in _AREAS] + _units()["per"], key=lambda pair: -len(pair[0])
+    )
+    korean = re.compile(rf"({'|'.join(re.escape(s) for s, _ in spellings)})\s*당\s*(?:약\s*)?$", re.IGNORECASE)
+    return spellings, korean
 
 
 def scale_of(word: str) -> float:
@@ -230,7 +245,7 @@ def _measure_spellings() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Whole-word patterns of the spellings (three letters or more) of the units in `_MEASURES`."""
     return tuple(
         (re.compile(rf"(?<!\w){re.escape(spelling)}(?!\w)", re.IGNORECASE), unit)
-        for spelling, unit in (*_units()[0], *_units()[1])
+        for spelling, unit in (*_units()["before"], *_units()["after"])
         if unit in _MEASURES and len(spelling) >= 3
     )
 
@@ -249,16 +264,17 @@ def named_measures(text: str) -> set[str]:
 
 def is_unit(word: str) -> bool:
     """Whether a word is a spelling of a unit ('USD', 'KCN', 'TEU'): not a name, though capitalised."""
-    return any(word.lower() == spelling for spelling, _ in (*_units()[0], *_units()[1]))
+    return any(word.lower() == spelling for spelling, _ in (*_units()["before"], *_units()["after"]))
 
 
-def _unit_after(text: str, at: int, side: int = 1) -> tuple[str | None, int]:
-    """The unit whose spelling starts at text[at:] (spaces skipped), and where it ends (`side` 2: a "per" unit)."""
+def _unit_after(text: str, at: int, spellings: list[tuple[str, str]] | None = None) -> tuple[str | None, int]:
+    """The unit whose spelling (of `spellings`, else of any unit written after a figure) starts at text[at:]
+    (spaces skipped), and where it ends."""
     rest = text[at:]
     stripped = rest.lstrip(" \xa0")
     offset = at + len(rest) - len(stripped)
     low = stripped.lower()
-    for spelling, unit in _units()[side]:
+    for spelling, unit in spellings or _units()["after"]:
         if low.startswith(spelling):
             end = len(spelling)
             if spelling[-1].isalpha() and spelling.isascii() and end < len(low) and (low[end].isalnum()):
@@ -269,7 +285,7 @@ def _unit_after(text: str, at: int, side: int = 1) -> tuple[str | None, int]:
 
 def _unit_before(text: str, at: int) -> str | None:
     head = text[:at].rstrip(" \xa0").lower()
-    for spelling, unit in _units()[0]:
+    for spelling, unit in _units()["before"]:
         if head.endswith(spelling):
             start = len(head) - len(spelling)
             if spelling[0].isalpha() and start > 0 and head[start - 1].isalnum():
@@ -279,10 +295,6 @@ def _unit_before(text: str, at: int) -> str | None:
 
 
 _RATE = re.compile(r"\s*(?:/|per\s+|a\s+|mỗi\s+|một\s+|trên\s+)", re.IGNORECASE)
-_AREAS = {"ha", "m2", "km2"}
-# Korean writes what a price divides by before it: "㎡당 130달러", "1㎾h당 …원".
-_KO_PER_UNITS = {"㎡": "m2", "m2": "m2", "m²": "m2", "제곱미터": "m2", "헥타르": "ha", "㏊": "ha", "kwh": "kWh", "㎾h": "kWh", "월": "month", "연": "year"}
-_KO_PER = re.compile(rf"({'|'.join(map(re.escape, _KO_PER_UNITS))})\s*당\s*(?:약\s*)?$", re.IGNORECASE)
 
 
 def figures(text: str) -> list[Figure]:
@@ -305,14 +317,13 @@ def figures(text: str) -> list[Figure]:
         unit = _unit_before(text, m.start()) or unit
         consumed = unit_end
         if unit and unit not in _AREAS:
+            divisors, korean = _divisors()
             rate = _RATE.match(text, unit_end)
-            per, per_end = _unit_after(text, rate.end()) if rate else (None, 0)
-            if rate and per not in _AREAS:
-                per, per_end = _unit_after(text, rate.end(), side=2)
-            if rate and (per in _AREAS or (per and unit in _currencies())):
+            per, per_end = _unit_after(text, rate.end(), divisors) if rate else (None, 0)
+            if per and (per in _AREAS or unit in _currencies()):  # only a price is per month or per kWh
                 unit, consumed = f"{unit}/{per}", per_end
-            elif unit in _currencies() and (before := _KO_PER.search(text[: m.start()])):  # "㎡당 130달러": Korean puts it first
-                unit = f"{unit}/{_KO_PER_UNITS[before.group(1).lower()]}"
+            elif unit in _currencies() and (before := korean.search(text[: m.start()])):  # "㎡당 130달러"
+                unit = f"{unit}/{dict(divisors)[before.group(1).lower()]}"
         written = text[end:unit_end].strip() if unit_end > end else ""
         found.append(Figure(float(f"{value:.9g}"), unit, m.start(), written))
     return found
