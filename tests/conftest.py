@@ -34,9 +34,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory):
-    """No test reads or writes the user's real data directory: a default Settings() lands in a temporary one."""
+    """No test reads or writes the user's real data directory: a default Settings() lands in a temporary one.
+    The bundled model is joined once per session into a folder every data directory shares (subprocesses
+    too, through the environment): a test that damages a model file names a folder of its own."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HPASSIST_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
+        patch.setenv("HPASSIST_MODELS_DIR", str(tmp_path_factory.mktemp("models")))
         yield
 
 

@@ -295,7 +295,8 @@ def test_cli_disk_full_while_indexing_names_the_fix(changed_corpus, monkeypatch,
 
 # ----- the model file ---------------------------------------------------------------------------------
 def test_model_file_failing_its_checksum_names_the_fix_and_the_passages_are_shown(built, tmp_path):
-    settings = Settings(data_dir=copy_index(built, tmp_path / "data"), corpus_dirs=[SEEDS])
+    data = copy_index(built, tmp_path / "data")
+    settings = Settings(data_dir=data, models_dir=data / "models", corpus_dirs=[SEEDS])
     settings.model_dir.mkdir(parents=True)
     damaged = settings.model_dir / MODEL_FILE
     damaged.write_bytes(b"GGUF" + b"\x00" * 4096)

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     model_sha256: str = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"  # the bundled GGUF
     model_path: Path | None = None  # a GGUF of your own instead of the bundled one
     model_path_sha256: str | None = None  # its SHA-256, checked before loading when given
+    models_dir: Path | None = None  # where the bundled model is joined (None: <data_dir>/models); data dirs may share one
     n_threads: int = 2
     n_ctx: int = 1024
     max_tokens: int = 96
@@ -101,7 +102,7 @@ class Settings(BaseSettings):
 
     @cached_property
     def model_dir(self) -> Path:
-        return self.data_dir / "models"
+        return self.models_dir or self.data_dir / "models"
 
     @cached_property
     def uploads_dir(self) -> Path:
