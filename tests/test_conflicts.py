@@ -305,3 +305,23 @@ def test_a_count_asked_for_is_a_count_of_those_things():
     assert ask("Samsung có bao nhiêu dự án tại Bắc Ninh?") == {"projects"}
     assert ask("How much capital and how many projects does Korea have here?") == set()  # an amount too
     assert ask("How many workers does Amkor employ?") == set()  # a kind of figure the gate checks by its unit
+
+
+def test_only_figures_of_the_whole_asked_about_stay() -> None:
+    """A figure of another place's clause, or of a phase or an addition, is blanked for a question about
+    the whole in one place; a word for a total keeps the figure, and a question about a phase keeps parts."""
+    from hpassist.conflicts import of_the_whole_asked
+    from hpassist.query import parse_query
+
+    whole = parse_query("How much has the company invested in Bac Ninh?", 120, 4000)
+    elsewhere = "Its second plant is in Bac Ninh; across Vietnam the company has committed 400 million USD."
+    assert "400" not in of_the_whole_asked(whole, elsewhere)
+    assert "400" in of_the_whole_asked(parse_query("How much has the company invested?", 120, 4000), elsewhere)
+    assert "27" not in of_the_whole_asked(whole, "A 27 million USD second phase lifts output.")
+    assert "1,8" not in of_the_whole_asked(whole, "Công ty đầu tư thêm 1,8 tỷ USD vào nhà máy.")
+    added = of_the_whole_asked(whole, "An additional $1 billion brought the total to $4.65 billion.")
+    assert "4.65" in added and "$1 " not in added
+    korean = of_the_whole_asked(whole, "두 단계에 걸쳐 총 16억 달러를 투자하며, 이 가운데 1단계 투자액은 5억2500만 달러다.")
+    assert "16억" in korean and "5억2500만" not in korean
+    phase = parse_query("How much is the second phase of the plant?", 120, 4000)
+    assert "27" in of_the_whole_asked(phase, "A 27 million USD second phase lifts output.")

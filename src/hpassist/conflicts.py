@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named, stated_in
 from .periods import Period, fitting, period_of
-from .query import Query, quantities_asked
+from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
 from .text import KO_NUMBER, VI_SCALES, canonical_number, continues, fold, korean_value, scale_of, years
 
@@ -231,6 +231,67 @@ def _part_of_another(query: Query, sentence: str) -> bool:
         or any(re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded) for n in query.names)
         or set(years(scope)) & set(query.years)
     )
+
+
+@lru_cache(maxsize=1)
+def _part_words() -> dict[str, re.Pattern[str]]:
+    """data/part_words.tsv: one pattern per kind of word, "part" (a phase, an addition) and "total"."""
+    words: dict[str, list[str]] = {}
+    for line in lines("part_words.tsv"):
+        kind, spelled = line.split("\t")
+        words.setdefault(kind, []).extend(w.strip() for w in spelled.split("|"))
+    return {
+        kind: re.compile("|".join(spelling_pattern(w) for w in sorted(ws, key=len, reverse=True)), re.IGNORECASE)
+        for kind, ws in words.items()
+    }
+
+
+# A place named as the scope of a figure ("across Vietnam", "tại Bắc Ninh", "베트남에"), not who holds it.
+_SCOPE_BEFORE = re.compile(r"(?:\b(?:in|across|throughout|into)|(?<!\w)(?:tại|ở|vào|trên địa bàn|trên toàn|khắp))\s*$", re.IGNORECASE)
+_NUMBER_SPAN = re.compile(r"\d+(?:[.,]\d+)*")
+_PART_REACH = 25  # characters between a part word and a number it makes a part
+
+
+def _scopes(text: str) -> set[str]:
+    """The glossary places and countries the text names as where ("in Bac Ninh", "tại Việt Nam", "박닌성에")."""
+    lowered = lower_text(text)
+    pattern, by_term = _entity_terms()
+    return {
+        by_term[m.group(0)].english[0]
+        for m in pattern.finditer(lowered)
+        if by_term[m.group(0)].kind in ("place", "country")
+        and (_SCOPE_BEFORE.search(lowered[: m.start()]) or _LOCATED_AFTER.match(lowered[m.end() :]))
+    }
+
+
+def of_the_whole_asked(query: Query, text: str) -> str:
+    """The text with its figures that are not of the whole the question asks about blanked: those of a clause
+    whose place is another than the one the question asks about ("across Vietnam the company has committed
+    around 400 million USD" for a question about Bac Ninh), and parts of a sum ("a 27 million USD second
+    phase", data/part_words.tsv) unless the question asks about a phase or an addition itself."""
+    asked_where = _scopes(query.text)
+    part, total = _part_words()["part"], _part_words()["total"]
+    parts = not part.search(query.text)
+    blanked = list(text)
+
+    def blank(start: int, end: int) -> None:
+        blanked[start:end] = " " * (end - start)
+
+    for clause in re.finditer(r"[^;]+", text):
+        where = _scopes(clause.group(0)) if asked_where else set()
+        if where and not where & asked_where:
+            for number in _NUMBER_SPAN.finditer(clause.group(0)):
+                blank(clause.start() + number.start(), clause.start() + number.end())
+            continue
+        words = clause.group(0)
+        for word in part.finditer(words) if parts else ():
+            for number in _NUMBER_SPAN.finditer(words):
+                between = words[number.end() : word.start()] if number.end() <= word.start() else words[word.end() : number.start()]
+                whole = total.search(between) or total.search(words[max(0, number.start() - _PART_REACH // 2) : number.start()])
+                if number.start() < word.end() and number.end() > word.start() or len(between) > _PART_REACH or whole:
+                    continue  # the part word's own number ("phase 2"), too far, or a total ("총 16억 달러")
+                blank(clause.start() + number.start(), clause.start() + number.end())
+    return "".join(blanked)
 
 
 def _meaningful(figure: Figure) -> bool:

@@ -63,7 +63,7 @@ class Query:
     truncated: bool = False
 
 
-def _spelling_pattern(term: str) -> str:
+def spelling_pattern(term: str) -> str:
     """A data file's question words as a pattern: whole words (Korean as a substring; "'s position" right
     after a word); "A … B" is A, up to two words, then B ("how many … projects")."""
     body = r"(?:\s+\S+){0,2}\s+".join(re.escape(part.strip()) for part in term.split("…"))
@@ -78,7 +78,7 @@ def _asked_figures() -> tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...
     kinds = []
     for line in lines("asked_figures.tsv"):
         _kind, units, alone, spellings = line.split("\t")
-        alternatives = [_spelling_pattern(w) for w in filter(None, (w.strip().lower() for w in spellings.split("|")))]
+        alternatives = [spelling_pattern(w) for w in filter(None, (w.strip().lower() for w in spellings.split("|")))]
         kinds.append((tuple(u.strip() for u in units.split(",")), alone == "yes", re.compile("|".join(alternatives))))
     return tuple(kinds)
 
@@ -110,11 +110,11 @@ def asked_kinds(text: str, asks_quantity: bool) -> list[tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _name_words() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(kind, pattern) per line of data/asked_names.tsv (spellings as in `_spelling_pattern`)."""
+    """(kind, pattern) per line of data/asked_names.tsv (spellings as in `spelling_pattern`)."""
     kinds = []
     for line in lines("asked_names.tsv"):
         kind, spellings = line.split("\t")
-        alternatives = [_spelling_pattern(w) for w in filter(None, (w.strip().lower() for w in spellings.split("|")))]
+        alternatives = [spelling_pattern(w) for w in filter(None, (w.strip().lower() for w in spellings.split("|")))]
         kinds.append((kind, re.compile("|".join(alternatives))))
     return tuple(kinds)
 

@@ -21,8 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .conflicts import counted, local_figures
-from .domain import Concept, lower_text, vocabulary, weight
+from .conflicts import counted, local_figures, of_the_whole_asked
+from .domain import Concept, lower_text, measures_named, stated_in, vocabulary, weight
 from .index import Index
 from .query import Query
 from .schema import Evidence
@@ -197,23 +197,31 @@ class RefusalGate:
         # close sentence that states a figure about Japan, not Korea's figure beside a list naming Japan.
         named = [c for c in query.concepts if c.entity]
         # (The document's opening counts: "the report on the Chungbuk delegation" names it, not each sentence.)
-        documents = self.index.document_texts() if named else {}
+        documents = self.index.document_texts() if named or query.names else {}
         counts = counted(query)
-        # Of a company or a country in a place, the figure is the company's: the place is where, not whose.
-        subjects = [c for c in named if c.kind != "place"] or named
+        # Of a company or a country in a place, the figure is the company's: the place is where, not whose. A
+        # name the glossary does not know ("Canon") is such a holder too, when some document names it.
+        holders = [n for n in query.names if self.lexicon.names(n)]
+        measures = {m.measure for m in measures_named(query.text)}  # "invested": a sum, not its staff
+        subjects = [c for c in named if c.kind != "place"] or ([] if holders else named)
         about = [
             ev
             for ev in ranked
             if ev.similarity >= self.settings.min_similarity
-            and (
-                _states_unit(ev.sentence.text, query.asks_units) if query.asks_units
-                else _counts(ev.sentence.text, counts) if counts
-                else _FIGURE.search(_without_dates(ev.sentence.text))
+            # only figures of the whole asked about: not a phase, not another place's ("across Vietnam …")
+            for own in [of_the_whole_asked(query, ev.sentence.text)]
+            if (
+                _states_unit(own, query.asks_units) if query.asks_units
+                else _counts(own, counts) if counts
+                else _states_measure(own, measures) if measures
+                else _FIGURE.search(_without_dates(own))
             )
-            and any(c.found_in(f"{documents.get(ev.sentence.source, '')[:_OPENING]}\n{_in_context(ev)}") for c in subjects)
+            for where in [f"{documents.get(ev.sentence.source, '')[:_OPENING]}\n{_in_context(ev)}"]
+            if any(c.found_in(where) for c in subjects) or any(_has_name(fold(where), n) for n in holders)
         ]
-        if query.asks_quantity and named and not about:
-            return GateDecision(False, [], f"no relevant sentence states a figure about {', '.join(c.english[0] for c in named)}")
+        if query.asks_quantity and (named or holders) and not about:
+            whose = [c.english[0] for c in named if c in subjects] + holders or [c.english[0] for c in named]
+            return GateDecision(False, [], f"no relevant sentence states a figure about {', '.join(whose)}")
         joined = " ".join(_in_context(ev) for ev in top + period)
         unnamed = [c.english[0] for c in query.concepts if c.entity and not c.found_in(joined)]
         unnamed += [n for n in _strict_names(query) if not _has_name(fold(joined), n)]
@@ -263,6 +271,12 @@ def _without_dates(text: str) -> str:
 def _counts(text: str, units: set[str]) -> bool:
     """Whether the text states a count of one of those things ("960 projects", "39 quốc gia")."""
     return any(f.unit in units for national in (False, True) for f in local_figures(text, national))
+
+
+def _states_measure(text: str, measures: set[str]) -> bool:
+    """Whether the text states a figure in a unit one of the measures can have (an investment: a sum of
+    money or a count of projects, not "5,400 staff")."""
+    return any(f.unit and any(stated_in(m, f.unit) for m in measures) for f in figures(text))
 
 
 def _states_unit(text: str, units: tuple[str, ...]) -> bool:
