@@ -210,3 +210,11 @@ def test_a_latin_name_is_found_in_hangul_by_its_sound(name, korean, same):
     from hpassist.text import names_in_hangul
 
     assert names_in_hangul(f"앞 문장에서 {korean} 말했다.", name) == same
+
+
+def test_names_a_korean_article_glosses_in_brackets() -> None:
+    """"앰코테크놀로지(Amkor Technology)" glosses a name; a word and its abbreviation ("법인(SEV)") do not."""
+    from hpassist.text import glossed_names
+
+    text = "앰코테크놀로지(Amkor Technology)가 문을 열었다. 삼성전자 법인(SEV)과 외국인직접투자(FDI), 고어텍(Goertek)."
+    assert glossed_names(text) == [("Amkor Technology", "앰코테크놀로지"), ("Goertek", "고어텍")]

@@ -27,7 +27,7 @@ from .domain import stopwords
 from .embeddings import E5Embeddings
 from .schema import Chunk, Document, Span
 from .settings import Settings
-from .text import hangul_words, keyword_tokens, skeleton, sound_key
+from .text import fold, glossed_names, hangul_words, keyword_tokens, skeleton, sound_key
 
 log = logging.getLogger(__name__)
 _PAGE = 5000  # records read per get() when loading the chunks
@@ -314,12 +314,17 @@ class Index:
 
     def hangul_spellings(self, name: str) -> list[str]:
         """The Hangul words of the corpus that write a Latin name by its sound ("Hana Micron": 하나마이크론,
-        하나마이크론비나): a Korean article names a foreign company so, and keyword search needs its spelling."""
+        하나마이크론비나), or that a Korean article glosses with it or a longer name it begins ("Amkor":
+        앰코테크놀로지(Amkor Technology)): a Korean article names a foreign company so, and keyword search
+        needs its spelling."""
+        glossed = self._cached("glossed", lambda: [(fold(latin), hangul) for c in self.chunks() for latin, hangul in glossed_names(c.text)])
+        asked = fold(name)
+        spellings = [hangul for latin, hangul in glossed if latin == asked or latin.startswith(f"{asked} ")]
         wanted = sound_key(name)
-        if not wanted:
-            return []
-        skeletons = self._cached("hangul", lambda: {w: skeleton(w) for c in self.chunks() for w in hangul_words(f"{c.title}\n{c.text}")})
-        return [word for word, key in skeletons.items() if key.startswith(wanted)]
+        if wanted:
+            skeletons = self._cached("hangul", lambda: {w: skeleton(w) for c in self.chunks() for w in hangul_words(f"{c.title}\n{c.text}")})
+            spellings += [word for word, key in skeletons.items() if key.startswith(wanted)]
+        return list(dict.fromkeys(spellings))
 
     def chunk_by_id(self) -> dict[str, Chunk]:
         return self._cached("by_id", lambda: {c.id: c for c in self.chunks()})

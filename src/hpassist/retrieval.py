@@ -13,6 +13,7 @@ from .periods import period_of
 from .query import Query
 from .schema import Chunk, ScoredChunk
 from .settings import Settings
+from .text import keyword_tokens
 
 _FOLLOWED = weight("retrieval", "followed")
 
@@ -66,7 +67,8 @@ class Retriever:
                 fused.setdefault(following.id, 0.0)
         if query.asks_quantity and not dense_only:
             candidates = sorted(fused, key=fused.get, reverse=True) + [c for c, _ in keyword]
-            ordered += _figure_chunks(query, ordered, list(dict.fromkeys(candidates)), by_id, max(1, k // 2))
+            names = {t for name in query.names for w in (name, *self.index.hangul_spellings(name)) for t in keyword_tokens(w)}
+            ordered += _figure_chunks(query, ordered, list(dict.fromkeys(candidates)), by_id, max(1, k // 2), names)
         chunks = [
             ScoredChunk(
                 chunk=by_id[c],
@@ -96,10 +98,14 @@ class Retriever:
         return previous.sentence_text(len(previous.sentences) - 1) if previous and previous.sentences else ""
 
 
-def _figure_chunks(query: Query, ordered: list[str], candidates: list[str], by_id: dict, limit: int) -> list[str]:
+def _figure_chunks(
+    query: Query, ordered: list[str], candidates: list[str], by_id: dict, limit: int, names: set[str]
+) -> list[str]:
     """For a quantity question, the best of the `candidates` (chunk ids, best first) of each document that
     states a figure of the kind asked, where the pool has none from that document: the newest report of a
     changing figure may sit in a document whose best passage ranks below the pool (or in another language).
+    When the question names a company, only a chunk that names it too (its keyword tokens, `names`) counts
+    as the pool's figure of that document: the province's FDI total is not Amkor's investment.
     For a running total, a chunk that states one ("누적 등록 자본은 476억 달러"), not a month's flow; unless
     the question names a year, newer documents come first."""
     units = asked_units(query)
@@ -109,9 +115,14 @@ def _figure_chunks(query: Query, ordered: list[str], candidates: list[str], by_i
         text = by_id[chunk_id].text
         return any(f.unit in units for f in local_figures(text)) and (not stock or period_of(text).stock)
 
-    covered = {by_id[c].source for c in ordered if states(c)}
+    def naming(chunk_id: str) -> bool:
+        return chunk_id in by_id and bool(names & set(keyword_tokens(by_id[chunk_id].text)))
+
+    covered = {by_id[c].source for c in ordered if states(c) and (not names or naming(c))}
     if not query.years:  # the newest report is the one wanted: newer documents first, best first within one
         candidates = sorted(candidates, key=lambda c: by_id[c].date or "" if c in by_id else "", reverse=True)
+    if names:  # chunks that name the company asked about first
+        candidates = sorted(candidates, key=lambda c: not naming(c))
     extra: list[str] = []
     for chunk_id in candidates:
         if len(extra) >= limit or not units:

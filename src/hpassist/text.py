@@ -104,6 +104,23 @@ def names_in_hangul(text: str, name: str) -> bool:
     return bool(wanted) and any(skeleton(word).startswith(wanted) for word in hangul_words(text))
 
 
+# A Korean article glosses a foreign name once, in brackets: "앰코테크놀로지(Amkor Technology)", "고어텍(Goertek)".
+_GLOSSED = re.compile(r"([\uac00-\ud7a3]+)\s*\(([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*)*)\)")
+
+
+def glossed_names(text: str) -> list[tuple[str, str]]:
+    """(Latin name, its Hangul spelling) for each name the text glosses in brackets, when the two start with
+    the same sounds: "앰코테크놀로지(Amkor Technology)" is one, "법인(SEV)" or "외국인직접투자(FDI)" (a word and
+    its abbreviation) is not. The spelling then names the company in that article's later sentences too."""
+    found = []
+    for m in _GLOSSED.finditer(text):
+        hangul, latin = m.group(1), m.group(2)
+        a, b = skeleton(hangul), skeleton(latin)
+        if len(a) >= 2 and len(b) >= 2 and a[:2] == b[:2]:
+            found.append((latin, hangul))
+    return found
+
+
 def is_vietnamese_syllable(word: str) -> bool:
     """Whether a word can be one Vietnamese syllable ('Trung', 'Đại'); 'Ecovance' or 'Seoul' cannot."""
     return _VI_SYLLABLE.fullmatch(fold(word)) is not None
