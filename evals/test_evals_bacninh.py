@@ -8,13 +8,13 @@ import pytest
 from hpassist.evaluation import THRESHOLDS, EvalReport, meets
 
 
-# Measured 2026-12-03 (issue 13 still open): facts 0.447, unanswerables refused 0.706, false refusals 0.053.
-# These are known gaps, reported as xfail until issue 13 lands; citations, language and units gate.
-_OPEN = {"fact_accuracy", "refusal_accuracy", "false_refusal_rate"}
-# Far below their thresholds: strict, so a fix that meets one fails here until the mark is removed.
-# false_refusal_rate is one case away (4 of 76), so it stays non-strict rather than flap; refusal_accuracy
-# (12 of 17) is far enough to stay strict.
-_FAR = {"fact_accuracy", "refusal_accuracy"}
+# Measured 2026-12-03 (issue 13 still open): facts 0.447, unanswerables refused 0.706, false refusals 0.053;
+# since 2026-12-07 every unanswerable is refused, so refusal_accuracy gates like citations, language and units.
+# The known gaps are reported as xfail until issue 13 lands.
+_OPEN = {"fact_accuracy", "false_refusal_rate"}
+# Far below its threshold: strict, so a fix that meets it fails here until the mark is removed.
+# false_refusal_rate is one case away (3 of 76), so it stays non-strict rather than flap.
+_FAR = {"fact_accuracy"}
 
 
 @pytest.mark.parametrize(
