@@ -49,7 +49,7 @@ def test_invented_name_is_caught(verifier):
 
 
 def test_a_figure_is_not_given_to_whom_only_the_question_names(verifier):
-    output = [_ev("Industrial output in the province reached VNĐ390.7 trillion in 2024.")]
+    output = [_ev("Investment in the province reached VNĐ390.7 trillion in 2024.")]
     check = verifier.check("Canon has invested VNĐ390.7 trillion.", output, "How much has Canon invested in Bac Ninh?")
     assert not check.supported and "Canon" in check.reason
     rent = [_ev("Research put the average asking rent across the northern market at US$5/m²/month.")]
@@ -188,3 +188,15 @@ def test_a_plan_stated_as_what_happened_is_caught(verifier):
     check = verifier.check("Hai Phong has established 15 industrial parks covering 6,200 hectares.", plan, "How many parks?")
     assert not check.supported and "goal or plan" in check.reason
     assert verifier.check("Hai Phong aims to develop 15 industrial parks covering 6,200 hectares.", plan, "How many?").supported
+
+
+def test_a_figure_of_another_span_year_or_measure_is_caught(verifier):
+    """The model may put the question's period or measure on a figure its evidence states of another one."""
+    eight_months = [Evidence(Sentence("c#0", "k.txt", "t", "2024-09-13", 0, 40, "올해 1~8월 박닌성의 FDI 유치액은 약 34억7000만 달러로 집계됐다."), 1.0, 0.9)]
+    assert verifier.check("2024년 1~8월 박닌성의 FDI 유치액은 약 34억7000만 달러입니다.", eight_months, "2024년 1~8월?").supported
+    half_year = verifier.check("2024년 상반기 박닌성의 FDI 유치액은 약 34억7000만 달러입니다.", eight_months, "2024년 상반기?")
+    assert not half_year.supported and "period" in half_year.reason
+    assert not verifier.check("2025년 1~8월 박닌성의 FDI 유치액은 약 34억7000만 달러입니다.", eight_months, "2025년 1~8월?").supported
+    investment = [_ev("이번 투자로 삼성의 박닌성 누적 투자액은 65억 달러에서 83억 달러로 28% 늘어난다.")]
+    assert verifier.check("삼성의 누적 투자액은 83억 달러입니다.", investment, "얼마?").supported
+    assert not verifier.check("삼성디스플레이 공장의 매출은 83억 달러입니다.", investment, "매출은?").supported

@@ -17,7 +17,7 @@ import numpy as np
 from .domain import EVERYWHERE, Concept, glossary, measure_at, stated_in, stopwords
 from .embeddings import E5Embeddings
 from .language import written_in
-from .periods import is_target
+from .periods import is_target, period_of
 from .schema import Evidence
 from .text import Figure, fold, is_unit, quantities, units_agree, years
 from .text import figures as text_figures  # check() names its set of values `figures`
@@ -133,6 +133,35 @@ def _units_hold(stated: list[Figure], evidence: list[Figure]) -> bool:
     return all(any(f.value == g.value and units_agree(f.unit, g.unit) for g in evidence) for f in stated)
 
 
+def _measures_hold(stated: list[Figure], sentence: str, evidence: str) -> bool:
+    """Every stated figure measures what its evidence says it measures, where both name it before the figure:
+    "매출은 83억 달러" (revenue) is not "누적 투자액은 … 83억 달러" (investment)."""
+    for f in stated:
+        said = measure_at(sentence, f.start, after=False)
+        held = {measure_at(evidence, g.start, after=False) for g in text_figures(evidence) if g.value == f.value}
+        if said and None not in held and said not in held:
+            return False
+    return True
+
+
+_THIS_YEAR = re.compile(r"올해|금년|this year|năm nay", re.IGNORECASE)
+
+
+def _periods_hold(sentence: str, ev: Evidence) -> bool:
+    """The sentence does not state its figures of another span or year than its evidence states them: "2024년
+    상반기 … 34억7000만 달러" (six months) is not "1~8월 … 34억7000만 달러" (eight), nor is "2025년 1~8월" an
+    article of 2024's "올해 1~8월". The evidence's year is the one it writes, or its source's for "this year"."""
+    said = period_of(sentence)
+    text = ev.sentence.text
+    held = period_of(text)
+    written = held.years
+    if not written and ev.sentence.date and _THIS_YEAR.search(text):
+        written = (ev.sentence.date[:4],)
+    if said.months and held.months and said.months != held.months:
+        return False
+    return not (said.years and written and not set(said.years) & set(written))
+
+
 def _described(found: list[Figure]) -> str:
     return ", ".join(f"{f.value:g} {f.unit or '(no unit)'}" for f in found)
 
@@ -175,6 +204,10 @@ class Verifier:
                 return Check(False, reason=f"figure(s) {_described(stated)} in another unit in the evidence "
                                            f"({_described(text_figures(texts[holders[0]]))})")
             holders = agreeing
+            fitting = [i for i in holders if _measures_hold(stated, sentence, texts[i]) and _periods_hold(sentence, evidence[i])]
+            if not fitting:
+                return Check(False, reason="figure(s) stated of another measure or period than in their evidence")
+            holders = fitting
             if all(is_target(texts[i]) for i in holders) and not is_target(sentence):
                 return Check(False, reason="states the figures of a goal or plan as what has happened")
         else:
