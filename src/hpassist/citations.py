@@ -17,7 +17,7 @@ import numpy as np
 from .domain import EVERYWHERE, Concept, glossary, measure_at, stated_in, stopwords
 from .embeddings import E5Embeddings
 from .language import written_in
-from .periods import is_target, period_of
+from .periods import is_target, period_of, says_this_year
 from .schema import Evidence
 from .text import Figure, fold, is_unit, quantities, units_agree, years
 from .text import figures as text_figures  # check() names its set of values `figures`
@@ -144,9 +144,6 @@ def _measures_hold(stated: list[Figure], sentence: str, evidence: str) -> bool:
     return True
 
 
-_THIS_YEAR = re.compile(r"올해|금년|this year|năm nay", re.IGNORECASE)
-
-
 def _periods_hold(sentence: str, ev: Evidence) -> bool:
     """The sentence does not state its figures of another span or year than its evidence states them: "2024년
     상반기 … 34억7000만 달러" (six months) is not "1~8월 … 34억7000만 달러" (eight), nor is "2025년 1~8월" an
@@ -155,7 +152,7 @@ def _periods_hold(sentence: str, ev: Evidence) -> bool:
     text = ev.sentence.text
     held = period_of(text)
     written = held.years
-    if not written and ev.sentence.date and _THIS_YEAR.search(text):
+    if not written and ev.sentence.date and says_this_year(text):
         written = (ev.sentence.date[:4],)
     if said.months and held.months and said.months != held.months:
         return False

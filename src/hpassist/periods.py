@@ -36,6 +36,7 @@ class _Rules:
     stock: re.Pattern[str]
     flow: re.Pattern[str]
     target: re.Pattern[str]
+    now: re.Pattern[str]  # "this year", "올해": the year of writing
     compared: re.Pattern[str]  # a year a figure is compared with, with the words before it
     numbers: dict[str, int]
     months: dict[str, int]
@@ -43,19 +44,19 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    spans, stock, flow, target, compare, numbers, months = [], [], [], [], [], {}, {}
+    spans, stock, flow, target, now, compare, numbers, months = [], [], [], [], [], [], {}, {}
     for line in lines("periods.tsv"):
         kind, value, pattern = line.split("\t")
         if kind in ("span", "asof"):
             spans.append((kind, value, re.compile(_whole(pattern), re.IGNORECASE)))
-        elif kind in ("stock", "flow", "target", "compare"):
-            {"stock": stock, "flow": flow, "target": target, "compare": compare}[kind].append(pattern)
+        elif kind in ("stock", "flow", "target", "now", "compare"):
+            {"stock": stock, "flow": flow, "target": target, "now": now, "compare": compare}[kind].append(pattern)
         else:
             table = numbers if kind == "number" else months
             table.update((word, int(value)) for word in pattern.split("|"))
     joined = lambda patterns: re.compile("|".join(map(_whole, patterns)), re.IGNORECASE)  # noqa: E731
     compared = re.compile(rf"(?<!\w)(?:{'|'.join(compare)})\s*(?:19|20)\d\d(?!\d)", re.IGNORECASE)
-    return _Rules(tuple(spans), joined(stock), joined(flow), joined(target), compared, numbers, months)
+    return _Rules(tuple(spans), joined(stock), joined(flow), joined(target), joined(now), compared, numbers, months)
 
 
 def _whole(pattern: str) -> str:
@@ -96,6 +97,11 @@ def period_of(text: str, year_default: str | None = None) -> Period:
 def is_target(text: str) -> bool:
     """Whether `text` states a goal or plan ("aims to develop 15 parks", "mục tiêu", "목표"), not what happened."""
     return bool(_rules().target.search(text))
+
+
+def says_this_year(text: str) -> bool:
+    """Whether `text` speaks of the year it was written in without naming it ("올해 1~8월", "this year")."""
+    return bool(_rules().now.search(text))
 
 
 def fitting(asked: Period, candidates: list[T], period: Callable[[T], Period]) -> list[T]:
