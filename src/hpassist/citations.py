@@ -136,9 +136,10 @@ def _units_hold(stated: list[Figure], evidence: list[Figure]) -> bool:
 def _measures_hold(stated: list[Figure], sentence: str, evidence: str) -> bool:
     """Every stated figure measures what its evidence says it measures, where both name it before the figure:
     "매출은 83억 달러" (revenue) is not "누적 투자액은 … 83억 달러" (investment)."""
+    found = text_figures(evidence)
     for f in stated:
         said = measure_at(sentence, f.start, after=False)
-        held = {measure_at(evidence, g.start, after=False) for g in text_figures(evidence) if g.value == f.value}
+        held = {measure_at(evidence, g.start, after=False) for g in found if g.value == f.value}
         if said and None not in held and said not in held:
             return False
     return True

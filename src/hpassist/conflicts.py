@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named, stated_in
+from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named, stated_in, weight
 from .periods import Period, fitting, period_of
 from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
@@ -246,10 +246,8 @@ def _part_words() -> dict[str, re.Pattern[str]]:
     }
 
 
-# A place named as the scope of a figure ("across Vietnam", "tại Bắc Ninh", "베트남에"), not who holds it.
-_SCOPE_BEFORE = re.compile(r"(?:\b(?:in|across|throughout|into)|(?<!\w)(?:tại|ở|vào|trên địa bàn|trên toàn|khắp))\s*$", re.IGNORECASE)
 _NUMBER_SPAN = re.compile(r"\d+(?:[.,]\d+)*")
-_PART_REACH = 25  # characters between a part word and a number it makes a part
+_PART_REACH = weight("conflicts", "part_reach")
 
 
 def _scopes(text: str) -> set[str]:
@@ -386,6 +384,9 @@ def _year_of(sentence: Sentence) -> str | None:
 # A place named as where something is ("in Bac Ninh", "tại Bắc Ninh", "박닌에"), not who holds the figure.
 _LOCATED_BEFORE = re.compile(r"(?:\b(?:in|at|into|to|across|from)|(?<!\w)(?:tại|ở|vào|đến|sang|từ|trên địa bàn))\s*$", re.IGNORECASE)
 _WHOLE_BEFORE = re.compile(r"(?:\b(?:among|out of|of all)|(?<!\w)(?:trong số|trong tổng số))\s*$", re.IGNORECASE)
+# A place a figure holds in, its scope ("across Vietnam", "tại Bắc Ninh", "베트남에"): narrower than located,
+# since "exports to Korea" or "investors from Japan" name a partner, not where the sum was counted.
+_SCOPE_BEFORE = re.compile(r"(?:\b(?:in|across|throughout|into)|(?<!\w)(?:tại|ở|vào|trên địa bàn|trên toàn|khắp))\s*$", re.IGNORECASE)
 _LOCATED_AFTER = re.compile(r"^(?:성|시|도)?(?:에서|에|로|으로)")
 
 
