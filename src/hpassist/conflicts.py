@@ -127,9 +127,11 @@ class Report:
         return ", ".join(f.render(language) for f in self.figures)
 
 
+@lru_cache(maxsize=1 << 14)
 def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
     """Measured figures of a sentence in reading order, from the clauses about the city (or, with
-    `national`, only from those about the whole country); asides in parentheses are ignored."""
+    `national`, only from those about the whole country); asides in parentheses are ignored. Cached: each
+    answer reads the figures of the same corpus sentences again."""
     without_asides = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), sentence)
     found = [(m.start(), _figure("percent", m)) for m in _PERCENT.finditer(sentence)]
     opening = False  # "Trên phạm vi cả nước, …", "Nationwide, …": an opening phrase puts the whole sentence there

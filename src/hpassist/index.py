@@ -30,6 +30,8 @@ from .settings import Settings
 from .text import fold, glossed_names, hangul_words, keyword_tokens, skeleton, sound_key
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG when imported, so its "Building index" lines reached the CLI's stderr.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 _PAGE = 5000  # records read per get() when loading the chunks
 _BATCH = 32
 

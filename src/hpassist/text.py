@@ -13,8 +13,10 @@ _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics (đ -> d), no-break spaces as spaces, NFC-safe: 'Hải Phòng' -> 'hai phong'."""
+    """Lower-case, strip diacritics (đ -> d), no-break spaces as spaces, NFC-safe: 'Hải Phòng' -> 'hai phong'.
+    Cached: every answer folds the same corpus sentences again, and folding was a fifth of its program time."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d").replace("\xa0", " "))
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
