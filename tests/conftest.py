@@ -66,7 +66,8 @@ def _each_passage_embedded_once():
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(data_dir=tmp_path_factory.mktemp("hpassist-data"), corpus_dirs=[SEEDS])
+    """The session's settings: the seed corpus, and a 2 MB upload limit (the browser sends a file just over it)."""
+    return Settings(data_dir=tmp_path_factory.mktemp("hpassist-data"), corpus_dirs=[SEEDS], max_upload_bytes=2_000_000)
 
 
 @pytest.fixture(scope="session")

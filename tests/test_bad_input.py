@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from fakes import ScriptedChatModel
-from hpassist import Answer, Assistant
+from hpassist import Answer, Assistant, cli
 from hpassist.settings import REPO_ROOT, Settings
 from hpassist.tokens import count_tokens
 from hpassist.ui import respond
@@ -194,14 +194,15 @@ def test_cli_bad_question_prints_its_polite_message(cli_env, case, question, mes
     assert elapsed < 30  # answered before the index or the model is loaded
 
 
-def test_cli_100k_character_question_is_shortened_and_refused(cli_env):
+def test_cli_100k_character_question_is_shortened_and_refused(cli_env, monkeypatch, capsys):
+    for name, value in cli_env.items():
+        monkeypatch.setenv(name, value)
     question = ((TAX + " ") * (HUGE // len(TAX) + 1))[:HUGE]
-    run, _ = cli_ask(cli_env, question)
-    out = run.stdout.decode("utf-8")
-    assert run.returncode == 0, run.stderr
+    assert cli.main(["ask", question]) == 0
+    out, err = capsys.readouterr()
     assert out.startswith(REFUSAL)
     assert f"Note: {SHORTENED}\n" in out and "Sources:" not in out
-    assert b"Traceback" not in run.stderr
+    assert "Traceback" not in err
 
 
 # ----- web chat --------------------------------------------------------------------------------------

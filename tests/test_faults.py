@@ -169,18 +169,13 @@ def test_index_never_built_names_the_fix(tmp_path):
     assert assistant.ask("😀").text.startswith("Please type a question in words")  # bad input still polite
 
 
-def test_cli_index_never_built_names_the_fix(tmp_path):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "HF_HUB_OFFLINE": "1",
-        "PYTHONIOENCODING": "utf-8", "HPASSIST_DATA_DIR": str(tmp_path / "data"),
-        "HPASSIST_CORPUS_DIRS": json.dumps([str(tmp_path / "no-such-folder")]),
-    }  # fmt: skip
-    run = subprocess.run(
-        [sys.executable, "-m", "hpassist.cli", "ask", KOREA], capture_output=True, text=True, env=env, timeout=300, check=False
-    )
-    assert run.returncode == 1
-    assert f"hpassist: The index at {tmp_path / 'data' / 'index'} holds no documents yet. Run `hpassist index`" in run.stderr
-    assert "Traceback" not in run.stderr
+def test_cli_index_never_built_names_the_fix(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HPASSIST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HPASSIST_CORPUS_DIRS", json.dumps([str(tmp_path / "no-such-folder")]))
+    assert cli.main(["ask", KOREA]) == 1
+    err = capsys.readouterr().err
+    assert f"hpassist: The index at {tmp_path / 'data' / 'index'} holds no documents yet. Run `hpassist index`" in err
+    assert "Traceback" not in err
 
 
 @pytest.fixture
@@ -201,18 +196,13 @@ def test_corrupted_index_names_the_fix(corrupted):
     assert message.endswith("Delete that folder and run `hpassist index` to rebuild it.")
 
 
-def test_cli_corrupted_index_names_the_fix(corrupted):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(corrupted.data_dir), "HF_HUB_OFFLINE": "1",
-        "PYTHONIOENCODING": "utf-8", "HPASSIST_DATA_DIR": str(corrupted.data_dir),
-        "HPASSIST_CORPUS_DIRS": json.dumps([str(SEEDS)]),
-    }  # fmt: skip
-    run = subprocess.run(
-        [sys.executable, "-m", "hpassist.cli", "ask", KOREA], capture_output=True, text=True, env=env, timeout=300, check=False
-    )
-    assert run.returncode == 1
-    assert run.stderr.startswith(f"hpassist: The index at {corrupted.index_dir} cannot be opened (")
-    assert "Delete that folder and run `hpassist index` to rebuild it." in run.stderr and "Traceback" not in run.stderr
+def test_cli_corrupted_index_names_the_fix(corrupted, monkeypatch, capsys):
+    monkeypatch.setenv("HPASSIST_DATA_DIR", str(corrupted.data_dir))
+    monkeypatch.setenv("HPASSIST_CORPUS_DIRS", json.dumps([str(SEEDS)]))
+    assert cli.main(["ask", KOREA]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"hpassist: The index at {corrupted.index_dir} cannot be opened (")
+    assert "Delete that folder and run `hpassist index` to rebuild it." in err and "Traceback" not in err
 
 
 # ----- disk full while indexing -----------------------------------------------------------------------

@@ -177,7 +177,7 @@ def test_overfilled_queue_gets_a_busy_message_not_a_pile_up(tmp_path):
     from gradio_client.utils import QueueError
 
     settings = Settings(data_dir=tmp_path, concurrency=1, max_queue=2)
-    app, url = launch(_Slow(settings, seconds=3.0))
+    app, url = launch(_Slow(settings, seconds=1.0))
     try:
         clients = [Client(url, verbose=False) for _ in range(8)]
         jobs = [client.submit(f"question {n}", api_name="/chat") for n, client in enumerate(clients)]

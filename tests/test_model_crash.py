@@ -49,7 +49,7 @@ def model_down_notice(settings) -> str:
 
 def test_segfault_mid_answer_degrades_that_answer_only(assistant, settings, caplog) -> None:
     process = assistant.generator.chat_model.process
-    assistant.ask(OTHER)  # the worker is up
+    process.start()  # the worker is up
     before = process.pid
     caplog.set_level(logging.ERROR, logger="hpassist.model_process")
     with segfault_mid_answer(process) as fired:
