@@ -1,9 +1,11 @@
-"""The tests' one scripted chat model and one fake embedder (the real embedded model and e5 are exercised by
-the integration tier: test_end_to_end.py and every test on the seed index)."""
+"""The tests' scripted chat models (one replies from a list, one repeats its first fact) and one fake embedder
+(the real embedded model and e5 are exercised by the integration tier: test_end_to_end.py and every test on
+the seed index)."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import numpy as np
@@ -27,6 +29,19 @@ class ScriptedChatModel(BaseChatModel):
         self.prompts.append(list(messages))
         reply = self.replies.pop(0) if self.replies else ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
+
+
+class EchoFirstFact(BaseChatModel):
+    """Answers with fact [1] of its prompt, word for word (stateless, so safe across sessions)."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "echo-first-fact"
+
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        prompt = "\n".join(str(m.content) for m in messages)
+        fact = re.search(r"^\[1\] \([^)]*\) (.+)$", prompt, re.MULTILINE)
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=fact.group(1) if fact else ""))])
 
 
 class FakeEmbedder:

@@ -21,10 +21,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
 
+from fakes import EchoFirstFact
 from hpassist import Assistant
 from hpassist.schema import Answer
 from hpassist.settings import REPO_ROOT, Settings
@@ -48,21 +46,6 @@ ANSWERABLE = [
     ("What did SKC discuss with Hai Phong?", "003_3c4a89308bf3df6f.txt"),
     ("How many Korean projects are there in Hai Phong?", "000_016a87d59e7f0adc.txt"),
 ]
-
-
-class EchoFirstFact(BaseChatModel):
-    """Answers with fact [1] of its prompt, word for word (stateless, so safe across sessions)."""
-
-    @property
-    def _llm_type(self) -> str:
-        return "echo-first-fact"
-
-    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
-        prompt = "\n".join(str(m.content) for m in messages)
-        fact = re.search(r"^\[1\] \([^)]*\) (.+)$", prompt, re.MULTILINE)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=fact.group(1) if fact else ""))])
-
-
 
 
 def session_questions(n: int) -> list[tuple[str, str | None]]:

@@ -83,7 +83,7 @@ def test_other_sessions_of_the_web_chat_do_not_notice(assistant, settings) -> No
         other = _answer_text(other_job.result(timeout=180))
         assert fired.is_set() and notice in crashed
         assert notice not in other and "[1]" in other
-        again = _answer_text(Client(url, verbose=False).predict(QUESTION, api_name="/chat"))
+        again = _answer_text(Client(url, verbose=False).predict(OTHER, api_name="/chat"))
         assert notice not in again and "[1]" in again
     finally:
         app.close()

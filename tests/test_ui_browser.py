@@ -12,6 +12,7 @@ import pytest
 
 from hpassist.settings import REPO_ROOT
 
+from fakes import EchoFirstFact
 from webchat import launch
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -61,6 +62,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, url: str, outside: list[str]):
+    """A fresh page on the real assistant's web chat."""
+    yield from _page(browser, url, outside)
+
+
+def _page(browser, url: str, outside: list[str]):
     """A fresh page on the web chat, recording requests that leave this machine."""
 
     def record(request) -> None:
@@ -157,12 +163,34 @@ UPLOAD = REPO_ROOT / "tests" / "data" / "amkor-bac-ninh.md"
 UPLOAD_QUESTION = "How much will Amkor invest in its Bac Ninh plant?"
 
 
+@pytest.fixture(scope="module")
+def echo_assistant(settings):
+    """The session's index with a scripted model that repeats its first fact: the Documents tab's tests check
+    what an upload changes (indexing, retrieval, sources, removal), not how the model words an answer."""
+    from hpassist import Assistant
+
+    return Assistant(settings, chat_model=EchoFirstFact())
+
+
+@pytest.fixture(scope="module")
+def docs_url(echo_assistant) -> Iterator[str]:
+    app, local_url = launch(echo_assistant)
+    yield local_url
+    app.close()
+
+
 @pytest.fixture
-def library(settings, assistant):
+def docs_page(browser, docs_url: str, outside: list[str]):
+    """A fresh page on the scripted model's web chat."""
+    yield from _page(browser, docs_url, outside)
+
+
+@pytest.fixture
+def library(settings, echo_assistant):
     """The session index's documents; whatever a test uploads is removed again afterwards."""
     from hpassist.library import Library
 
-    library = Library(settings, assistant.index)
+    library = Library(settings, echo_assistant.index)
     yield library
     for name in library.uploaded():
         library.remove(name)
@@ -180,7 +208,8 @@ def _upload(page, files: list[dict]) -> None:
     expect(page.locator("#doc-report")).to_contain_text("Upload done", timeout=ANSWER_MS)
 
 
-def test_documents_tab_adds_a_document_that_answers_and_removes_it(page, library, outside: list[str]) -> None:
+def test_documents_tab_adds_a_document_that_answers_and_removes_it(docs_page, library, outside: list[str]) -> None:
+    page = docs_page
     from playwright.sync_api import expect
 
     _tab(page, "Documents")
@@ -219,7 +248,8 @@ def test_documents_tab_adds_a_document_that_answers_and_removes_it(page, library
     assert outside == [], f"the page made requests off this machine: {outside}"
 
 
-def test_bad_uploads_get_a_reason_and_change_nothing(page, library, settings) -> None:
+def test_bad_uploads_get_a_reason_and_change_nothing(docs_page, library, settings) -> None:
+    page = docs_page
     from playwright.sync_api import expect
 
     before = dict(library.index.manifest()["sources"])
