@@ -65,3 +65,17 @@ def test_the_product_worker_reports_no_amx_buffer(assistant) -> None:
     assert info["pid"] == assistant.generator.chat_model.process.pid
     assert not any("AMX" in b for b in info["model_buffer_types"]), info
     assert not info["amx_compiled"] or not info["extra_buffer_types"], info
+
+
+@pytest.mark.slow
+def test_a_repeated_question_reuses_its_answer_state(assistant) -> None:
+    """The worker keeps recent answers' states: the same question again, after another one, does not read its
+    prompt again (one token re-read instead of hundreds) and gets the same answer."""
+    chat = assistant.generator.chat_model
+    first = assistant.ask("What did Lee Kyung Hee recommend?")
+    assistant.ask("How many industrial parks does Hai Phong have?")  # the KV cache now holds another prompt
+    hits = chat.runtime_info()["answer_hits"]
+    again = assistant.ask("What did Lee Kyung Hee recommend?")
+    assert chat.runtime_info()["answer_hits"] == hits + 1
+    assert chat.last_timing["usage"]["prompt_tokens"] <= 2
+    assert again.text == first.text

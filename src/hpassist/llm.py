@@ -101,6 +101,7 @@ class LlamaCppChat(BaseChatModel):
     max_tokens: int = 96
     temperature: float = 0.0
     timeout: float = 60.0
+    answer_cache_mb: int = 0  # states of recent answers the worker keeps, so a repeated question skips its prompt
     log_path: Path | None = None  # the worker's stderr (native crash reports); default: beside the model
     _process: ModelProcess | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -116,7 +117,9 @@ class LlamaCppChat(BaseChatModel):
         with self._lock:
             if self._process is None:
                 log_path = self.log_path or Path(self.model_path).with_name("model-worker.log")
-                self._process = ModelProcess(self.model_path, self.n_ctx, self.n_threads, log_path, self.timeout)
+                self._process = ModelProcess(
+                    self.model_path, self.n_ctx, self.n_threads, log_path, self.timeout, answer_cache_mb=self.answer_cache_mb
+                )
             return self._process
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict[str, Any]:
@@ -266,5 +269,6 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         max_tokens=settings.max_tokens,
         temperature=settings.temperature,
         timeout=settings.llm_timeout,
+        answer_cache_mb=settings.answer_cache_mb,
         log_path=settings.data_dir / "logs" / "model-worker.log",
     )

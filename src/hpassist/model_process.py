@@ -53,10 +53,12 @@ class ModelProcess:
         log_path: Path,
         timeout: float,
         start_timeout: float = 120.0,
+        answer_cache_mb: int = 0,
     ) -> None:
         self.command = [
             sys.executable, "-m", "hpassist.model_worker",
             "--model", model_path, "--n-ctx", str(n_ctx), "--threads", str(n_threads),
+            "--answer-cache-mb", str(answer_cache_mb),
         ]  # fmt: skip
         self.log_path = log_path
         self.timeout = timeout

@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import ctypes
 import faulthandler
+import hashlib
 import json
 import os
 import re
 import sys
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -42,9 +44,10 @@ def use_extra_buffer_types(system_info: str) -> bool:
 
 
 class Runtime:
-    """The loaded model plus what the runtime guard decided, and saved prompt-prefix states."""
+    """The loaded model plus what the runtime guard decided, saved prompt-prefix states, and the states of
+    recent answers (`answer_cache_bytes` of them, least recently used out first)."""
 
-    def __init__(self, model_path: str, n_ctx: int, n_threads: int) -> None:
+    def __init__(self, model_path: str, n_ctx: int, n_threads: int, answer_cache_bytes: int = 0) -> None:
         import llama_cpp
         import llama_cpp.llama_cpp as lib
 
@@ -61,6 +64,9 @@ class Runtime:
         self._chatml = "<|im_start|>" in str(self.llama.metadata.get("tokenizer.chat_template", ""))
         self._prefixes: dict[tuple[int, ...], bytes] = {}
         self.prefix_hits = 0
+        self._answers: OrderedDict[str, tuple[list[int], bytes]] = OrderedDict()
+        self.answer_cache_bytes = answer_cache_bytes
+        self.answer_hits = 0
 
     def _on_log(self, level: int, text: bytes, _user_data: Any) -> None:
         line = text.decode("utf-8", "replace")
@@ -80,6 +86,8 @@ class Runtime:
             "load_s": round(self.load_s, 3),
             "prefix_states": len(self._prefixes),
             "prefix_hits": self.prefix_hits,
+            "answer_states": len(self._answers),
+            "answer_hits": self.answer_hits,
         }
 
     def tokenize(self, text: str) -> list[int]:
@@ -95,26 +103,58 @@ class Runtime:
         llama, k = self.llama, len(prefix)
         if llama.n_tokens >= k and list(llama.input_ids[:k]) == prefix:
             return
-        ctx = llama._ctx.ctx
         state = self._prefixes.get(tuple(prefix))
         if state is None:
             llama.reset()
             llama.eval(prefix)
-            size = self._lib.llama_state_get_size(ctx)
-            buffer = (ctypes.c_uint8 * size)()
-            written = self._lib.llama_state_get_data(ctx, buffer, size)
-            self._prefixes[tuple(prefix)] = bytes(buffer[:written])
+            self._prefixes[tuple(prefix)] = self._state()
             return
-        buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
-        self._lib.llama_state_set_data(ctx, buffer, len(state))
-        llama.input_ids[:k] = prefix
-        llama.n_tokens = k
+        self._restore(prefix, state)
         self.prefix_hits += 1
+
+    def _resume(self, key: str) -> bool:
+        """Put the KV cache where an earlier answer to the same messages left it: the prompt is then not read
+        again (a question asked before, such as the web chat's examples, costs only its generation)."""
+        if key not in self._answers:
+            return False
+        self._answers.move_to_end(key)
+        self._restore(*self._answers[key])
+        self.answer_hits += 1
+        return True
+
+    def _remember(self, key: str) -> None:
+        """Keep the state of the answer just given (prompt and reply tokens), within the cache's size."""
+        tokens = [int(t) for t in self.llama.input_ids[: self.llama.n_tokens]]
+        state = self._state()
+        if len(state) > self.answer_cache_bytes:
+            return
+        self._answers.pop(key, None)
+        self._answers[key] = (tokens, state)
+        while sum(len(s) for _, s in self._answers.values()) > self.answer_cache_bytes:
+            self._answers.popitem(last=False)
+
+    def _state(self) -> bytes:
+        """The context's KV state, as llama.cpp serialises it (a few MB for a prompt of a few hundred tokens)."""
+        ctx = self.llama._ctx.ctx
+        size = self._lib.llama_state_get_size(ctx)
+        buffer = (ctypes.c_uint8 * size)()
+        written = self._lib.llama_state_get_data(ctx, buffer, size)
+        return ctypes.string_at(buffer, written)
+
+    def _restore(self, tokens: list[int], state: bytes) -> None:
+        """Load a saved state and tell llama-cpp-python which tokens it holds, so that its own prefix match
+        evaluates only what follows them."""
+        buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+        self._lib.llama_state_set_data(self.llama._ctx.ctx, buffer, len(state))
+        self.llama.input_ids[: len(tokens)] = tokens
+        self.llama.n_tokens = len(tokens)
 
     def chat(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
         messages = request["messages"]
         started = time.perf_counter()
-        self._use_prefix(messages)
+        key = hashlib.sha256(json.dumps(messages, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+        if not (self.answer_cache_bytes and self._resume(key)):
+            self._use_prefix(messages)
         first = None
         pieces = 0
         stream = self.llama.create_chat_completion(
@@ -132,6 +172,8 @@ class Runtime:
                 yield {"delta": delta}
         perf = self._lib.llama_perf_context(self.llama._ctx.ctx)
         done = time.perf_counter()
+        if self.answer_cache_bytes:
+            self._remember(key)
         yield {
             "done": True,
             "usage": {"prompt_tokens": int(perf.n_p_eval), "completion_tokens": int(perf.n_eval)},
@@ -198,13 +240,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", required=True)
     parser.add_argument("--n-ctx", type=int, default=1024)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--answer-cache-mb", type=int, default=0, help="states of recent answers kept (0: none)")
     args = parser.parse_args(argv)
     faulthandler.enable(file=sys.stderr)  # a native fault leaves its stack in the worker log
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints cannot corrupt the protocol
     sys.stdout = sys.stderr
     try:
-        runtime = Runtime(args.model, args.n_ctx, args.threads)
+        runtime = Runtime(args.model, args.n_ctx, args.threads, args.answer_cache_mb << 20)
     except Exception as exc:
         _reply(out, None, {"error": f"the model could not be loaded: {type(exc).__name__}: {exc}"[:500]})
         return 1

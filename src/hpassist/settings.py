@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     n_ctx: int = 1024
     max_tokens: int = 96
     temperature: float = 0.0
+    answer_cache_mb: int = 64  # the local model keeps recent answers' states (~5 MB each): a repeated question skips its prompt
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_model: str = "local"
     openai_api_key: str = Field(default="", repr=False)
