@@ -24,7 +24,7 @@ from hpassist.settings import REPO_ROOT, Settings
 from hpassist.tokens import count_tokens
 from hpassist.ui import respond
 
-from webchat import launch
+from webchat import serving
 
 SEEDS = REPO_ROOT / "seeds"
 ASK_IN_WORDS = "Please type a question in words, for example: How much has Korea invested in Hải Phòng?"
@@ -212,9 +212,8 @@ def test_cli_100k_character_question_is_shortened_and_refused(cli_env, monkeypat
 @pytest.fixture(scope="module")
 def url(assistant) -> Iterator[str]:
     """The web chat for the session's real assistant (bad questions never reach its model)."""
-    app, local_url = launch(assistant)
-    yield local_url
-    app.close()
+    with serving(assistant) as local_url:
+        yield local_url
 
 
 def _chat(url: str, question: str) -> tuple[list[dict], str]:

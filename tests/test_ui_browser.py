@@ -13,7 +13,7 @@ import pytest
 from hpassist.settings import REPO_ROOT
 
 from fakes import EchoFirstFact
-from webchat import launch
+from webchat import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,9 +38,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def url(assistant) -> Iterator[str]:
     """The web chat for the session's real assistant, on a free loopback port."""
-    app, local_url = launch(assistant)
-    yield local_url
-    app.close()
+    with serving(assistant) as local_url:
+        yield local_url
 
 
 @pytest.fixture
@@ -174,9 +173,8 @@ def echo_assistant(settings):
 
 @pytest.fixture(scope="module")
 def docs_url(echo_assistant) -> Iterator[str]:
-    app, local_url = launch(echo_assistant)
-    yield local_url
-    app.close()
+    with serving(echo_assistant) as local_url:
+        yield local_url
 
 
 @pytest.fixture

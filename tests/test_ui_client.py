@@ -11,7 +11,7 @@ import pytest
 from hpassist.index import IndexUnavailable
 from hpassist.schema import Answer, Citation
 
-from webchat import launch
+from webchat import serving
 
 pytestmark = pytest.mark.slow
 QUESTION = "How much has Korea invested in Hai Phong?"
@@ -22,9 +22,8 @@ QUESTION = "How much has Korea invested in Hai Phong?"
 @pytest.fixture(scope="module")
 def url(assistant) -> Iterator[str]:
     """The web chat for the session's real assistant."""
-    app, local_url = launch(assistant)
-    yield local_url
-    app.close()
+    with serving(assistant) as local_url:
+        yield local_url
 
 
 @pytest.fixture
@@ -91,9 +90,8 @@ class _ScriptedAssistant:
 def scripted_app(settings) -> Iterator[tuple[_ScriptedAssistant, str]]:
     """A scripted assistant and the URL of the web chat built on it."""
     assistant = _ScriptedAssistant(settings)
-    app, local_url = launch(assistant)
-    yield assistant, local_url
-    app.close()
+    with serving(assistant) as local_url:
+        yield assistant, local_url
 
 
 @pytest.fixture

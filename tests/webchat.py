@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -22,3 +24,13 @@ def launch(assistant: Any, **override: Any) -> tuple[Any, str]:
     options = launch_options(assistant.settings) | {"server_port": free_port(), "prevent_thread_lock": True, "quiet": True}
     _, url, _ = app.launch(**options | override)
     return app, url
+
+
+@contextmanager
+def serving(assistant: Any, **override: Any) -> Iterator[str]:
+    """The web chat for an assistant (as `launch`) while the block runs: its URL; closed afterwards."""
+    app, url = launch(assistant, **override)
+    try:
+        yield url
+    finally:
+        app.close()
