@@ -17,27 +17,27 @@ from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at
 from .periods import Period, fitting, period_of
 from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
-from .text import KO_NUMBER, VI_SCALES, canonical_number, continues, fold, korean_value, scale_of, years
+from .text import KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, fold, korean_value, scale_of, years
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
-_NUMBER = r"(\d[\d.,]*)"
+_DIGITS_GROUP = r"(\d[\d.,]*)"
 # Words that say what kind of project is counted (valid, new, foreign-invested, FDI …), not what else is.
 _PROJECT_KIND = (r"(?:valid|new|active|effective|operating|operational|licensed|registered|approved|foreign|"
                  r"foreign-invested|foreign-funded|foreign-owned|direct|investment|fdi|oda|domestic|additional|expansion)")
 _PATTERNS = (
-    ("usd", re.compile(_QUALIFIER + r"(?:US)?\$\s?" + _NUMBER + r"\s*(billion|bn|million)", re.IGNORECASE)),
-    ("usd", re.compile(_QUALIFIER + _NUMBER + r"\s*(tỷ|triệu)\s*(?:USD|đô la)", re.IGNORECASE)),
-    ("usd", re.compile(_QUALIFIER + _NUMBER + r"\s*(billion|million)\s*(?:USD|US dollars|dollars)", re.IGNORECASE)),
-    ("projects", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:dự án|projects)", re.IGNORECASE)),
+    ("usd", re.compile(_QUALIFIER + r"(?:US)?\$\s?" + _DIGITS_GROUP + r"\s*(billion|bn|million)", re.IGNORECASE)),
+    ("usd", re.compile(_QUALIFIER + _DIGITS_GROUP + r"\s*(tỷ|triệu)\s*(?:USD|đô la)", re.IGNORECASE)),
+    ("usd", re.compile(_QUALIFIER + _DIGITS_GROUP + r"\s*(billion|million)\s*(?:USD|US dollars|dollars)", re.IGNORECASE)),
+    ("projects", re.compile(_QUALIFIER + _DIGITS_GROUP + r"()\s*(?:dự án|projects)", re.IGNORECASE)),
     # English puts the kind of project between the count and the noun: "2,075 valid FDI projects".
-    ("projects", re.compile(_QUALIFIER + r"(?<![\d.,])(?!(?:19|20)\d\d\b)" + _NUMBER + r"()(?=(?:\s+" + _PROJECT_KIND + r"){1,4}\s+projects\b)", re.IGNORECASE)),
-    ("projects", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:건|개\s*(?:의\s*)?(?:프로젝트|사업))")),
-    ("countries", re.compile(_QUALIFIER + _NUMBER + r"()\s*(?:quốc gia|countries)", re.IGNORECASE)),
+    ("projects", re.compile(_QUALIFIER + r"(?<![\d.,])(?!(?:19|20)\d\d\b)" + _DIGITS_GROUP + r"()(?=(?:\s+" + _PROJECT_KIND + r"){1,4}\s+projects\b)", re.IGNORECASE)),
+    ("projects", re.compile(_QUALIFIER + _DIGITS_GROUP + r"()\s*(?:건|개\s*(?:의\s*)?(?:프로젝트|사업))")),
+    ("countries", re.compile(_QUALIFIER + _DIGITS_GROUP + r"()\s*(?:quốc gia|countries)", re.IGNORECASE)),
 )
 # Korean money: "약 476억 달러", "13억 달러 이상", "5억2500만 달러"; its qualifier may follow it.
 _KOREAN_USD = re.compile(rf"(약\s*)?({KO_NUMBER})\s*달러(\s*(?:이상|[을를]?\s*넘|가까이))?")
 # A share ("chiếm 14% cả nước") is relative to a total by nature, so it is read from the whole sentence.
-_PERCENT = re.compile(_QUALIFIER + _NUMBER + r"()\s*%")
+_PERCENT = re.compile(_QUALIFIER + _DIGITS_GROUP + r"()\s*%")
 _QUALIFIERS = {
     "more": {"en": "more than {}", "vi": "hơn {}", "ko": "{} 이상"},
     "nearly": {"en": "nearly {}", "vi": "gần {}", "ko": "약 {}"},
@@ -225,7 +225,7 @@ def _part_of_another(query: Query, sentence: str) -> bool:
     if not opener:
         return False
     rest = sentence[opener.end() :]
-    figure = next((m for m in re.finditer(r"\d+(?:[.,]\d+)*", rest) if not re.fullmatch(r"(?:19|20)\d\d", m.group(0))), None)
+    figure = next((m for m in NUMBER.finditer(rest) if not re.fullmatch(r"(?:19|20)\d\d", m.group(0))), None)
     scope = rest[: figure.start()] if figure else rest
     folded = f" {fold(scope)} "
     return not (
@@ -248,7 +248,6 @@ def _part_words() -> dict[str, re.Pattern[str]]:
     }
 
 
-_NUMBER_SPAN = re.compile(r"\d+(?:[.,]\d+)*")
 _PART_REACH = weight("conflicts", "part_reach")
 
 
@@ -280,12 +279,12 @@ def of_the_whole_asked(query: Query, text: str) -> str:
     for clause in re.finditer(r"[^;]+", text):
         where = _scopes(clause.group(0)) if asked_where else set()
         if where and not where & asked_where:
-            for number in _NUMBER_SPAN.finditer(clause.group(0)):
+            for number in NUMBER.finditer(clause.group(0)):
                 blank(clause.start() + number.start(), clause.start() + number.end())
             continue
         words = clause.group(0)
         for word in part.finditer(words) if parts else ():
-            for number in _NUMBER_SPAN.finditer(words):
+            for number in NUMBER.finditer(words):
                 between = words[number.end() : word.start()] if number.end() <= word.start() else words[word.end() : number.start()]
                 whole = total.search(between) or total.search(words[max(0, number.start() - _PART_REACH // 2) : number.start()])
                 if number.start() < word.end() and number.end() > word.start() or len(between) > _PART_REACH or whole:

@@ -20,8 +20,8 @@ from hpassist.domain import glossary
 from hpassist.language import HANGUL
 from hpassist.schema import Answer, ScoredChunk
 from hpassist.settings import REPO_ROOT
+from hpassist.text import NUMBER, quantities, units_agree, years
 from hpassist.text import figures as text_figures
-from hpassist.text import quantities, units_agree, years
 
 LANGUAGES = ("en", "vi", "ko")
 RECALL_K = 5
@@ -41,7 +41,6 @@ THRESHOLDS: dict[str, tuple[str, float]] = {
 _DASHES = re.compile(r"[\-\u2010-\u2015\u2212]")
 _NUMBER_SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
 _SPACE_BEFORE_PERCENT = re.compile(r"\s+%")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MARKER_GROUP = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _TRAILING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])+\s*$")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
@@ -267,7 +266,7 @@ def _marker_numbers(group: str) -> set[int]:
 def content_terms(text: str) -> set[str]:
     """Figures and content words (3+ letters, not stopwords) of a text, normalised."""
     norm = normalise(strip_markers(text))
-    figures = set(_NUMBER.findall(norm))
+    figures = set(NUMBER.findall(norm))
     words = {w for w in _LATIN_WORD.findall(norm) if len(w) >= 3 and w not in _STOPWORDS}
     return figures | words
 
@@ -303,8 +302,8 @@ def _amounts(text: str) -> set[float]:
 
 def stated_figures(answer: Answer, question: str) -> set[str]:
     """Figures (digit runs) in the answer outside quotes and [n] markers that the question did not contain."""
-    own = set(_NUMBER.findall(normalise(strip_quotes(strip_markers(answer.text)))))
-    return own - set(_NUMBER.findall(normalise(question)))
+    own = set(NUMBER.findall(normalise(strip_quotes(strip_markers(answer.text)))))
+    return own - set(NUMBER.findall(normalise(question)))
 
 
 def refusal_correct(answer: Answer, case: EvalCase) -> bool:

@@ -10,7 +10,7 @@ from importlib import resources
 
 _WORD = re.compile(r"\w+")
 # A figure as written in the corpus: 15,4 / 14.2 / 6.100 / 1993-2007 / 63,8% ; kept with its digits only.
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -152,7 +152,7 @@ def keyword_tokens(text: str) -> list[str]:
 
 def numbers(text: str) -> list[str]:
     """Canonical numbers in text: '15,4' and '15.4' -> '15.4'; '6.100' and '6,200' (thousands) -> '6100', '6200'."""
-    return [canonical_number(m) for m in _NUMBER.findall(text)]
+    return [canonical_number(m) for m in NUMBER.findall(text)]
 
 
 def canonical_number(raw: str, decimal_comma: bool = False) -> str:
