@@ -328,6 +328,11 @@ class Index:
             spellings += [word for word, key in skeletons.items() if key.startswith(wanted)]
         return list(dict.fromkeys(spellings))
 
+    def chunk_words(self) -> dict[str, frozenset[str]]:
+        """Each chunk's keyword tokens (of its text, as keyword search cuts them), by chunk id: cut once per
+        index revision, not again for every question that names a company."""
+        return self._cached("words", lambda: {c.id: frozenset(keyword_tokens(c.text)) for c in self.chunks()})
+
     def chunk_by_id(self) -> dict[str, Chunk]:
         return self._cached("by_id", lambda: {c.id: c for c in self.chunks()})
 

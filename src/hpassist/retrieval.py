@@ -68,7 +68,8 @@ class Retriever:
         if query.asks_quantity and not dense_only:
             candidates = sorted(fused, key=fused.get, reverse=True) + [c for c, _ in keyword]
             names = {t for name in query.names for w in (name, *self.index.hangul_spellings(name)) for t in keyword_tokens(w)}
-            ordered += _figure_chunks(query, ordered, list(dict.fromkeys(candidates)), by_id, max(1, k // 2), names)
+            words = self.index.chunk_words() if names else {}
+            ordered += _figure_chunks(query, ordered, list(dict.fromkeys(candidates)), by_id, max(1, k // 2), names, words)
         chunks = [
             ScoredChunk(
                 chunk=by_id[c],
@@ -99,13 +100,19 @@ class Retriever:
 
 
 def _figure_chunks(
-    query: Query, ordered: list[str], candidates: list[str], by_id: dict, limit: int, names: set[str]
+    query: Query,
+    ordered: list[str],
+    candidates: list[str],
+    by_id: dict,
+    limit: int,
+    names: set[str],
+    words: dict[str, frozenset[str]],
 ) -> list[str]:
     """For a quantity question, the best of the `candidates` (chunk ids, best first) of each document that
     states a figure of the kind asked, where the pool has none from that document: the newest report of a
     changing figure may sit in a document whose best passage ranks below the pool (or in another language).
-    When the question names a company, only a chunk that names it too (its keyword tokens, `names`) counts
-    as the pool's figure of that document: the province's FDI total is not Amkor's investment.
+    When the question names a company, only a chunk that names it too (its keyword tokens, `names`, among the
+    chunk's `words`) counts as the pool's figure of that document: the province's FDI total is not Amkor's investment.
     For a running total, a chunk that states one ("누적 등록 자본은 476억 달러"), not a month's flow; unless
     the question names a year, newer documents come first."""
     units = asked_units(query)
@@ -116,7 +123,7 @@ def _figure_chunks(
         return any(f.unit in units for f in local_figures(text)) and (not stock or period_of(text).stock)
 
     def naming(chunk_id: str) -> bool:
-        return chunk_id in by_id and bool(names & set(keyword_tokens(by_id[chunk_id].text)))
+        return bool(names & words.get(chunk_id, frozenset()))
 
     covered = {by_id[c].source for c in ordered if states(c) and (not names or naming(c))}
     if not query.years:  # the newest report is the one wanted: newer documents first, best first within one
