@@ -204,20 +204,28 @@ class RefusalGate:
         holders = [n for n in query.names if self.lexicon.names(n)]
         measures = {m.measure for m in measures_named(query.text)}  # "invested": a sum, not its staff
         subjects = [c for c in named if c.kind != "place"] or ([] if holders else named)
+
+        def states_figure(text: str) -> bool:
+            """A figure of the kind asked, of the whole asked about: not a phase, not another place's ("across
+            Vietnam …")."""
+            own = of_the_whole_asked(query, text)
+            if query.asks_units:
+                return _states_unit(own, query.asks_units)
+            if counts:
+                return _counts(own, counts)
+            if measures:
+                return _states_measure(own, measures)
+            return bool(_FIGURE.search(_without_dates(own)))
+
+        def names_whose(ev: Evidence) -> bool:
+            """The sentence, its context or its document's opening names whose figure is asked for."""
+            where = f"{documents.get(ev.sentence.source, '')[:_OPENING]}\n{_in_context(ev)}"
+            return any(c.found_in(where) for c in subjects) or any(_has_name(fold(where), n) for n in holders)
+
         about = [
             ev
             for ev in ranked
-            if ev.similarity >= self.settings.min_similarity
-            # only figures of the whole asked about: not a phase, not another place's ("across Vietnam …")
-            for own in [of_the_whole_asked(query, ev.sentence.text)]
-            if (
-                _states_unit(own, query.asks_units) if query.asks_units
-                else _counts(own, counts) if counts
-                else _states_measure(own, measures) if measures
-                else _FIGURE.search(_without_dates(own))
-            )
-            for where in [f"{documents.get(ev.sentence.source, '')[:_OPENING]}\n{_in_context(ev)}"]
-            if any(c.found_in(where) for c in subjects) or any(_has_name(fold(where), n) for n in holders)
+            if ev.similarity >= self.settings.min_similarity and states_figure(ev.sentence.text) and names_whose(ev)
         ]
         if query.asks_quantity and (named or holders) and not about:
             whose = [c.english[0] for c in named if c in subjects] + holders or [c.english[0] for c in named]
