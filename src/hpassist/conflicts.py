@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named, stated_in, weight
+from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named, reported_in, stated_in, weight
 from .periods import Period, fitting, period_of
 from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
@@ -28,6 +28,10 @@ _PATTERNS = (
     ("usd", re.compile(_QUALIFIER + r"(?:US)?\$\s?" + _DIGITS_GROUP + r"\s*(billion|bn|million)", re.IGNORECASE)),
     ("usd", re.compile(_QUALIFIER + _DIGITS_GROUP + r"\s*(tỷ|triệu)\s*(?:USD|đô la)", re.IGNORECASE)),
     ("usd", re.compile(_QUALIFIER + _DIGITS_GROUP + r"\s*(billion|million)\s*(?:USD|US dollars|dollars)", re.IGNORECASE)),
+    # Sums in đồng ("390,7 nghìn tỷ đồng", "VNĐ390.7 trillion", "27.7 trillion VND"); not a price per m² or per month.
+    ("vnd", re.compile(_QUALIFIER + _DIGITS_GROUP + r"\s*(nghìn tỷ|ngàn tỷ|tỷ|triệu)\s*(?:đồng|VNĐ|VND)(?!\w)(?!\s*(?:/|per\b|mỗi\b))", re.IGNORECASE)),
+    ("vnd", re.compile(_QUALIFIER + r"(?:VNĐ|VND|₫)\s?" + _DIGITS_GROUP + r"\s*(trillion|billion|million|tn|bn)\b(?!\s*(?:/|per\b))", re.IGNORECASE)),
+    ("vnd", re.compile(_QUALIFIER + _DIGITS_GROUP + r"\s*(trillion|billion|million)\s*(?:VNĐ|VND|dong|đồng)(?!\w)(?!\s*(?:/|per\b))", re.IGNORECASE)),
     ("projects", re.compile(_QUALIFIER + _DIGITS_GROUP + r"()\s*(?:dự án|projects)", re.IGNORECASE)),
     # English puts the kind of project between the count and the noun: "2,075 valid FDI projects".
     ("projects", re.compile(_QUALIFIER + r"(?<![\d.,])(?!(?:19|20)\d\d\b)" + _DIGITS_GROUP + r"()(?=(?:\s+" + _PROJECT_KIND + r"){1,4}\s+projects\b)", re.IGNORECASE)),
@@ -53,14 +57,15 @@ _NATIONAL = re.compile(
 
 
 # This module's units as data/units.tsv names them.
-_UNIT_NAMES = {"usd": "USD", "percent": "%"}
+_UNIT_NAMES = {"usd": "USD", "vnd": "VND", "percent": "%"}
+_MONEY = frozenset({"usd", "vnd"})  # this module's currencies
 
 
 @dataclass(frozen=True)
 class Figure:
     """A measured value as a source states it."""
 
-    unit: str  # "usd" | "projects" | "countries"
+    unit: str  # "usd" | "vnd" | "projects" | "countries" | "percent"
     value: float
     qualifier: str | None  # "more" | "nearly" | "about"
     written: str  # exactly as in the source
@@ -95,6 +100,34 @@ def korean_amount(value: float) -> str:
     return "".join(parts)
 
 
+# The currency's large-sum scale words, largest first (templates: data/unit_templates.tsv); Korean counts in
+# 조, 억 and 만 instead (korean_amount: '143억4000만', '496만').
+_MONEY_SCALES = {
+    "en": ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")),
+    "vi": ((1e12, " nghìn tỷ"), (1e9, " tỷ"), (1e6, " triệu")),
+}
+
+
+def money(currency: str, value: float, language: str) -> str:
+    """'390.7 trillion VND', '390,7 nghìn tỷ đồng', '390조7000억동': a sum in its currency (data/units.tsv's
+    name), a large one with its scale word."""
+    language = language if language in ("en", "vi", "ko") else "en"
+    if language == "ko":
+        amount = korean_amount(value) if value >= 1e4 else format_number(value, language)
+    else:  # the largest scale that keeps every digit: 66.783,07 tỷ stays so, not 66,783 nghìn tỷ
+        fitting = [(size, word) for size, word in _MONEY_SCALES[language] if value >= size] or [(1.0, "")]
+        size, word = next((p for p in fitting if abs(round(value / p[0], 3) * p[0] - value) <= value * 1e-9), fitting[-1])
+        amount = format_number(value / size, language) + word
+    return unit_templates("money")[currency][language].format(amount)
+
+
+@lru_cache(maxsize=4)
+def unit_templates(kind: str) -> dict[str, dict[str, str]]:
+    """{unit: {language: template}} of one kind ("plain", "money" or "per") from data/unit_templates.tsv."""
+    rows = [line.split("\t") for line in lines("unit_templates.tsv")]
+    return {unit: dict(zip(("en", "vi", "ko"), spellings)) for k, unit, *spellings in rows if k == kind}
+
+
 def _render_value(unit: str, value: float, language: str) -> str:
     if unit == "usd":
         if language == "ko":
@@ -104,6 +137,8 @@ def _render_value(unit: str, value: float, language: str) -> str:
         if language == "vi":
             return f"{amount} {'tỷ' if big else 'triệu'} USD"
         return f"US${amount} {'billion' if big else 'million'}"
+    if unit == "vnd":
+        return money("VND", value, language)
     words = {
         "percent": {"en": "{}%", "vi": "{}%", "ko": "{}%"},
         "projects": {"en": "{} projects", "vi": "{} dự án", "ko": "{}개 프로젝트"},
@@ -176,9 +211,11 @@ def counted(query: Query) -> set[str]:
 
 
 def asked_units(query: Query) -> set[str]:
-    """Which units a quantity question asks for: a share, or money (with its number of projects), projects,
-    countries; none when it asks for a kind of figure these do not measure (an area, a count of workers)."""
+    """Which units a quantity question asks for: a share, or money in the currency its measure is reported in
+    (with its number of projects), projects, countries; none when it asks for a kind of figure these do not
+    measure (an area, a count of workers)."""
     names = {c.english[0] for c in query.all_concepts}
+    measures = {m.measure for m in measures_named(query.text)}
     if "percent" in names or "%" in query.asks_units:
         if quantities_asked(query.text) < 2:
             return {"percent"}
@@ -189,11 +226,17 @@ def asked_units(query: Query) -> set[str]:
         units = set()
     units |= {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
     if _MONEY_CUE.search(query.text) or ("investment" in names and not units):
-        units |= {"usd", "projects"}  # an amount is reported with the number of projects behind it
-    measures = {m.measure for m in measures_named(query.text)}
+        units |= _currencies(measures) | {"projects"}  # an amount is reported with the number of projects behind it
     if measures and all(stated_in(m, "USD") for m in measures):
-        units |= {"usd"}  # "kim ngạch xuất nhập khẩu … bao nhiêu?": trade is a sum of money
+        units |= _currencies(measures)  # "kim ngạch xuất nhập khẩu … bao nhiêu?": trade is a sum of money
     return units
+
+
+def _currencies(measures: set[str]) -> set[str]:
+    """The currencies sums of the named measures are reported in (data/measures.tsv lists it first): US
+    dollars for foreign investment and trade, đồng for domestic investment; dollars when none is named."""
+    reported = {str(reported_in(m)).lower() for m in measures} & _MONEY
+    return reported or {"usd"}
 
 
 def _about(query: Query, sentence: str, document: str) -> bool:
@@ -295,7 +338,7 @@ def of_the_whole_asked(query: Query, text: str) -> str:
 
 def _meaningful(figure: Figure) -> bool:
     """A running total, not a single item ("1 dự án đến từ Hàn Quốc")."""
-    return figure.unit == "usd" or figure.value >= 2
+    return figure.unit in _MONEY or figure.value >= 2
 
 
 # The starting point of a change: "from US$6.5 billion to …", "từ 6,5 tỷ USD lên …", "65억 달러(…)에서 83억 달러로".
@@ -358,6 +401,29 @@ def reports(
     for ev, figures in kept + [c for c in fitting(asked, kept + by_document, when) if c not in kept]:
         by_source.setdefault(ev.sentence.source, Report(ev, figures))
     return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
+
+
+def complement(
+    query: Query, found: list[Report], ranked: list[Evidence], following: Callable[[Evidence], list[Evidence]]
+) -> Report | None:
+    """For a question that asks for an amount and a share ("how much FDI … and what share of the national
+    total?"), the report of the one the newest report lacks, from the best sentence of its source that states it, among the
+    ranked ones and those `following` a sentence of that source that states a figure ("… 16.9% of the
+    country's FDI", after the amount): both halves then come from one report, one period."""
+    units = asked_units(query) if query.asks_quantity and found else set()
+    if "percent" not in units or not units & _MONEY or quantities_asked(query.text) < 2:
+        return None
+    lead = found[0].evidence
+    have = {f.unit for f in found[0].figures}
+    missing = units & _MONEY if "percent" in have else {"percent"} if have & _MONEY else set()
+
+    def stated(ev: Evidence, wanted: set[str]) -> tuple[Figure, ...]:
+        figures = (f for national in (False, True) for f in local_figures(ev.sentence.text, national) if f.unit in wanted)
+        return _first_per_unit(figures, ev.sentence.text)
+
+    same = [ev for ev in ranked if ev.sentence.source == lead.sentence.source and ev != lead]
+    after = [f for ev in [lead, *same] if stated(ev, have) for f in following(ev)]
+    return next((Report(ev, figures) for ev in same + after for figures in [stated(ev, missing)] if figures), None)
 
 
 def _in_context(ev: Evidence) -> str:

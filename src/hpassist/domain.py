@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .text import fold
+from .text import currencies, fold
 
 _WORD = re.compile(r"\w+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -99,14 +99,14 @@ class Measure:
 
 
 @lru_cache(maxsize=1)
-def _measures() -> tuple[re.Pattern[str], dict[str, str], dict[str, frozenset[str]]]:
+def _measures() -> tuple[re.Pattern[str], dict[str, str], dict[str, tuple[str, ...]]]:
     """data/measures.tsv: one pattern over every spelling (longest first, so the longest wins where two
-    overlap), the measure each spelling names, and the units each measure can be stated in."""
+    overlap), the measure each spelling names, and the units each measure can be stated in (in the file's order)."""
     by_word: dict[str, str] = {}
-    units: dict[str, frozenset[str]] = {}
+    units: dict[str, tuple[str, ...]] = {}
     for line in lines("measures.tsv"):
         measure, stated_in, spellings = line.split("\t")
-        units[measure] = frozenset(u.strip() for u in stated_in.split(","))
+        units[measure] = tuple(u.strip() for u in stated_in.split(","))
         for word in filter(None, (w.strip().lower() for w in spellings.split("|"))):
             by_word.setdefault(word, measure)
     whole = lambda w: re.escape(w) if _HANGUL.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"  # noqa: E731
@@ -144,9 +144,14 @@ def measure_at(text: str, at: int, after: bool = True, sentence: bool = False) -
     return next((m.measure for m in reversed(named) if m.end <= at), None) or next((m.measure for m in named if m.start >= at), None)
 
 
+def reported_in(measure: str) -> str | None:
+    """The currency sums of `measure` are reported in: the first one data/measures.tsv lists for it."""
+    return next((u for u in _measures()[2].get(measure, ()) if u in currencies()), None)
+
+
 def stated_in(measure: str, unit: str) -> bool:
     """Whether a figure of `measure` can be stated in `unit` ("USD/m2" counts as USD): exports are never km²."""
-    allowed = _measures()[2].get(measure, frozenset("*"))
+    allowed = _measures()[2].get(measure, ("*",))
     return "*" in allowed or unit.split("/")[0] in allowed
 
 

@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .conflicts import QUALIFIER_KIND, format_number, korean_amount, qualified
+from .conflicts import QUALIFIER_KIND, format_number, money, qualified, unit_templates
 from .conflicts import Figure as Measured
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, not_names, person_titles, stopwords, weight
 from .language import detect_language
@@ -26,12 +26,6 @@ from .query import Query, asked_kinds, name_spans
 from .text import Figure, dates, figures, fits, fold, is_scale, is_unit, is_vietnamese_syllable, words, years
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
-# The currency's large-sum scale words, largest first (templates: data/unit_templates.tsv); Korean counts in
-# 조, 억 and 만 instead (conflicts.korean_amount: '143억4000만', '496만').
-_MONEY_SCALES = {
-    "en": ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")),
-    "vi": ((1e12, " nghìn tỷ"), (1e9, " tỷ"), (1e6, " triệu")),
-}
 _QUALIFIER_BEFORE = re.compile(r"(" + "|".join(sorted(QUALIFIER_KIND, key=len, reverse=True)) + r")\s*$", re.IGNORECASE)
 # A count the question asks for: "how many parks", "bao nhiêu khu công nghiệp", "산업단지는 몇 개", "몇 개의 산업단지".
 _COUNT_BEFORE = re.compile(r"(?:how many|number of|bao nhiêu|số lượng|몇\s*개의?)\s+(?:\S+\s+){0,2}$")
@@ -435,10 +429,10 @@ def _render(figure: Figure, qualifier: str | None, concept: Concept | None, lang
         return Measured(_BY_UNIT.get(figure.unit, "usd"), figure.value, qualifier, "").render(language)
     language = language if language in ("en", "vi", "ko") else "en"
     concept = concept or _counted_concept(figure)
-    plain, money = _templates("plain"), _templates("money")
+    plain, sums = unit_templates("plain"), unit_templates("money")
     if figure.unit in plain:
         text = plain[figure.unit][language].format(format_number(figure.value, language))
-    elif figure.unit.split("/")[0] in money:
+    elif figure.unit.split("/")[0] in sums:
         text = _money(figure, language)
     elif concept is not None:
         text = _counted_template(concept, figure.value, language).format(format_number(figure.value, language))
@@ -448,21 +442,9 @@ def _render(figure: Figure, qualifier: str | None, concept: Concept | None, lang
 
 
 def _money(figure: Figure, language: str) -> str:
-    """'US$106/m²', '4,96 triệu đồng/tháng', '1조3000억원': the sum in its currency, large sums with a scale word."""
+    """'US$106/m²', '4,96 triệu đồng/tháng', '1조3000억원': the sum in its currency, per what a price divides by."""
     currency, _, per = figure.unit.partition("/")
-    if language == "ko":
-        amount = korean_amount(figure.value) if figure.value >= 1e4 else format_number(figure.value, language)
-    else:
-        size, word = next(((size, word) for size, word in _MONEY_SCALES[language] if figure.value >= size), (1.0, ""))
-        amount = format_number(figure.value / size, language) + word
-    return _templates("money")[currency][language].format(amount) + (_templates("per")[per][language] if per else "")
-
-
-@lru_cache(maxsize=4)
-def _templates(kind: str) -> dict[str, dict[str, str]]:
-    """{unit: {language: template}} of one kind ("plain", "money" or "per") from data/unit_templates.tsv."""
-    rows = [line.split("\t") for line in lines("unit_templates.tsv")]
-    return {unit: dict(zip(("en", "vi", "ko"), spellings)) for k, unit, *spellings in rows if k == kind}
+    return money(currency, figure.value, language) + (unit_templates("per")[per][language] if per else "")
 
 
 def _counted_concept(figure: Figure) -> Concept | None:

@@ -225,7 +225,7 @@ def _units() -> dict[str, list[tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
-def _currencies() -> frozenset[str]:
+def currencies() -> frozenset[str]:
     """Units written before a figure as well ("US$", "₫", "RMB") are currencies: only a price is divided by
     a month, a kWh or a cubic metre."""
     return frozenset(unit for _, unit in _units()["before"])
@@ -339,9 +339,9 @@ def figures(text: str) -> list[Figure]:
             divisors, korean = _divisors()
             rate = _RATE.match(text, unit_end)
             per, per_end = _unit_after(text, rate.end(), divisors) if rate else (None, 0)
-            if per and (per in _AREAS or unit in _currencies()):  # only a price is per month or per kWh
+            if per and (per in _AREAS or unit in currencies()):  # only a price is per month or per kWh
                 unit, consumed = f"{unit}/{per}", per_end
-            elif unit in _currencies() and (before := korean.search(text[: m.start()])):  # "㎡당 130달러"
+            elif unit in currencies() and (before := korean.search(text[: m.start()])):  # "㎡당 130달러"
                 unit = f"{unit}/{dict(divisors)[before.group(1).lower()]}"
         written = text[end:unit_end].strip() if unit_end > end else ""
         found.append(Figure(float(f"{value:.9g}"), unit, m.start(), written))
