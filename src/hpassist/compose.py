@@ -64,14 +64,16 @@ class Draft:
         return f"“{ev.sentence.text}” [{self.number(ev)}]"
 
 
-def newest_line(found: list[Report], draft: Draft) -> str:
+def newest_line(found: list[Report], draft: Draft, other_half: Report | None = None) -> str:
     """'Newest figure (2026): 320 projects, more than US$15.4 billion [1].' in the reader's language, from the
-    newest report, so it can be shown before the model answers."""
+    newest report, so it can be shown before the model answers; with the other half of a compound question
+    from the same source ('…: US$3.47 billion [1]; 16.9% [2].')."""
     if not found:
         return ""
     newest = found[0]
     date = newest.date or draft.phrases["undated"]
-    return f"{draft.phrases['newest'].format(date=date)} {newest.render(draft.language)} [{draft.number(newest.evidence)}]."
+    parts = [f"{r.render(draft.language)} [{draft.number(r.evidence)}]" for r in [newest, *filter(None, [other_half])]]
+    return f"{draft.phrases['newest'].format(date=date)} " + "; ".join(parts) + "."
 
 
 def older_note(older: list[Report], draft: Draft) -> str:

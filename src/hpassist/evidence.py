@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 from .domain import weight
 from .periods import is_target
 from .query import Query
 from .retrieval import Retrieval
-from .schema import Evidence, ScoredChunk, Sentence
+from .schema import Chunk, Evidence, ScoredChunk, Sentence
 from .settings import Settings
 from .text import fold, quantities
 from .tokens import count_tokens
@@ -85,6 +87,25 @@ class Terms:
         found = self._found(text, language == self.language)
         total = sum(self.weights)
         return sum(w for w, hit in zip(self.weights, found) if hit) / total if total else 0.0
+
+
+def following(ev: Evidence, chunks: list[Chunk], vectors: list[np.ndarray], limit: int) -> list[Evidence]:
+    """The `limit` sentences after `ev` in its document, from its chunk and the next (`chunks`, with their
+    stored sentence `vectors`), scored as `ev`: the sentence that continues a figure ("…, 16.9% of the
+    country's total") may sit in a chunk retrieval did not bring."""
+    found: list[Evidence] = []
+    before = ev.sentence.text
+    for chunk, stored in zip(chunks, vectors):
+        for position, span in enumerate(chunk.sentences):
+            if chunk.id == ev.sentence.chunk_id and span.start <= ev.sentence.start:
+                continue
+            if len(found) >= limit:
+                return found
+            text = chunk.sentence_text(position)
+            sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before)
+            found.append(Evidence(sentence, ev.score, ev.similarity, stored[position]))
+            before = text
+    return found
 
 
 def by_best_sentence(chunks: list[ScoredChunk], ranked: list[Evidence]) -> list[ScoredChunk]:

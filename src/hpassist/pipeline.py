@@ -6,6 +6,7 @@
     evidence     evidence.EvidenceSelector   every candidate sentence scored, best first
     decision     refusal.RefusalGate         answer or refuse, decided by the program on that evidence
     figures      conflicts.reports           each source's report of the asked quantity, newest first
+                 conflicts.complement        and its source's sentence with the other half of a compound question
     facts        EvidenceSelector.select     what the model sees: the newest report, then the support
     generation   generation.Generator        the chat model's reply, streamed
     verification citations.Verifier          each sentence of the reply kept only when its evidence holds it
@@ -26,8 +27,8 @@ from dataclasses import dataclass, field
 from . import compose
 from .citations import Verifier, sentences_of
 from .condense import Condenser, History
-from .conflicts import Report, older_differing, reports, trends
-from .evidence import EvidenceSelector
+from .conflicts import Report, complement, older_differing, reports, trends
+from .evidence import EvidenceSelector, following
 from .generation import GenerationError, Generator
 from .index import Index
 from .language import detect_language
@@ -40,6 +41,7 @@ from .schema import Answer, Evidence
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+_FOLLOWING = 2  # sentences after a report's that may hold the other half of a compound question
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Gathered:
     decision: GateDecision
     reports: list[Report]  # the asked quantity's reports, newest first ([] when no figure is asked for)
     facts: list[Evidence]  # what the model sees ([] when refused)
+    other_half: Report | None = None  # of a compound question, the newest report's source's other figure
 
 
 @dataclass
@@ -114,13 +117,21 @@ class Pipeline:
             decision = self.gate.decide(search, ranked)
         with clock.step("figures"):
             found = reports(search, ranked, self.settings.min_similarity, self.index.document_texts())
-        facts = self.facts(decision, found) if decision.answerable else []
-        return Gathered(retrieval, ranked, decision, found, facts)
+            other_half = complement(search, found, ranked, self._following) if found else None
+        facts = self.facts(decision, found, other_half) if decision.answerable else []
+        return Gathered(retrieval, ranked, decision, found, facts, other_half)
 
-    def facts(self, decision: GateDecision, found: list[Report]) -> list[Evidence]:
-        """Evidence for the model: the newest report of a changing figure first, never an older one."""
+    def _following(self, ev: Evidence) -> list[Evidence]:
+        """The few sentences after `ev` in its document, from its chunk and the next one."""
+        chunk = self.index.chunk_by_id().get(ev.sentence.chunk_id)
+        chunks = [c for c in (chunk, chunk and self.index.adjacent(chunk, 1)) if c]
+        return following(ev, chunks, [self.index.sentence_vectors(c) for c in chunks], _FOLLOWING)
+
+    def facts(self, decision: GateDecision, found: list[Report], other_half: Report | None) -> list[Evidence]:
+        """Evidence for the model: the newest report of a changing figure first (with the sentence of its source
+        that states the other half of a compound question), never an older one."""
         older = {r.evidence.sentence.source for r in found[1:]}
-        lead = [found[0].evidence] if found else []
+        lead = [r.evidence for r in (found[:1] + [other_half] if other_half else found[:1])]
         rest = [ev for ev in decision.support if ev.sentence.source not in older and ev not in lead]
         return self.selector.select(lead + rest)
 
@@ -147,7 +158,7 @@ class Pipeline:
             answer.refused = True
         else:
             answer.evidence = gathered.facts
-            lead = compose.newest_line(gathered.reports, draft)
+            lead = compose.newest_line(gathered.reports, draft, gathered.other_half)
             if lead:
                 clock.first("first_token")
                 yield draft.add(lead)
