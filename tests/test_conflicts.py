@@ -325,3 +325,52 @@ def test_only_figures_of_the_whole_asked_about_stay() -> None:
     assert "16억" in korean and "5억2500만" not in korean
     phase = parse_query("How much is the second phase of the plant?", 120, 4000)
     assert "27" in of_the_whole_asked(phase, "A 27 million USD second phase lifts output.")
+
+
+def test_a_sum_in_dong_is_read_and_restated_with_every_digit():
+    (capital,) = [f for f in local_figures("The province counts 812 valid domestic projects with total capital of over VNĐ95.25 trillion.") if f.unit == "vnd"]
+    assert capital.value == 95.25e12 and capital.qualifier == "more"
+    assert capital.render("en") == "more than 95.25 trillion VND"
+    assert capital.render("vi") == "hơn 95,25 nghìn tỷ đồng"
+    (vi,) = local_figures("khối trong nước đăng ký 12.345,06 tỷ đồng")
+    assert vi.unit == "vnd" and vi.render("vi") == "12.345,06 tỷ đồng"  # not rounded to 12,345 nghìn tỷ
+    assert [f.unit for f in local_figures("Rent averaged 2.4 million VND/m² a term.")] == []  # a price, not a sum
+
+
+def test_domestic_investment_is_reported_in_dong_and_foreign_investment_in_dollars():
+    """measures.tsv lists first the currency a measure's sums are reported in: a question about domestic
+    capital gets the sum in đồng; an FDI question keeps its dollar figures and no domestic sum."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    ranked = _ranked(
+        "Da Nang now has 1,020 valid FDI projects with registered capital of US$4.2 billion.",
+        "Da Nang is also home to 2,310 valid domestic investment projects with total capital of VNĐ410.5 trillion.",
+    )
+    documents = {ev.sentence.source: ev.sentence.text for ev in ranked}
+    domestic = parse_query("What is the total registered capital of Da Nang's valid domestic investment projects?", 120, 4000)
+    assert "410.5 trillion VND" in reports(domestic, ranked, 0.5, documents)[0].render("en")
+    foreign = parse_query("How much FDI capital has Da Nang attracted?", 120, 4000)
+    assert [r.render("en") for r in reports(foreign, ranked, 0.5, documents)] == ["1,020 projects, US$4.2 billion"]
+
+
+def test_a_compound_question_gets_the_other_half_from_the_newest_report_source():
+    """'How much, and what share?': the share in the sentence after the amount, found though retrieval did not
+    rank it, joins the newest line with its own citation."""
+    from hpassist import compose
+    from hpassist.conflicts import complement, reports
+    from hpassist.query import parse_query
+    from hpassist.schema import Evidence, Sentence
+
+    amount = "In the first half of 2023 Binh Duong drew US$1.1 billion of FDI."
+    share = "That was 8.7% of the country's total for the period."
+    ranked = [Evidence(Sentence("bd.txt#0", "bd.txt", "bd", "2023-07", 0, len(amount), amount), 1.0, 0.9)]
+    after = Evidence(Sentence("bd.txt#1", "bd.txt", "bd", "2023-07", 0, len(share), share, amount), 1.0, 0.9)
+    query = parse_query("How much FDI did Binh Duong attract in the first half of 2023, and what share of the national total was that?", 120, 4000)
+    found = reports(query, ranked, 0.5, {"bd.txt": f"{amount} {share}"})
+    other = complement(query, found, ranked, lambda ev: [after] if ev == ranked[0] else [])
+    assert other is not None and other.evidence == after and [f.render("en") for f in other.figures] == ["8.7%"]
+    draft = compose.Draft("en", {"newest": "Newest figure ({date}):", "undated": "undated"})
+    assert compose.newest_line(found, draft, other) == "Newest figure (2023-07): US$1.1 billion [1]; 8.7% [2]."
+    single = parse_query("How much FDI did Binh Duong attract in the first half of 2023?", 120, 4000)
+    assert complement(single, reports(single, ranked, 0.5, {}), ranked, lambda ev: [after]) is None
