@@ -179,6 +179,9 @@ def test_korean_keyword_tokens_are_syllable_pairs_so_particles_do_not_hide_a_ter
         # capitalised common syllables side by side are a place no glossary line needs to know
         ("Hàn Quốc đã đầu tư bao nhiêu vốn vào Đà Nẵng?", ("Đà Nẵng",)),
         ("How many projects has South Korea invested in in Da Nang?", ("Da Nang",)),
+        # a possessive ends a name; an apostrophe inside one does not
+        ("How much revenue did Innotek's Hai Duong plant post?", ("Innotek", "Hai Duong")),
+        ("What did O'Neil Group’s chairman say?", ("O'Neil Group",)),
     ],
 )
 def test_names_in_questions(question, names):

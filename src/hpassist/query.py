@@ -135,8 +135,11 @@ _GENERIC = {"Hai Phong", "Vietnam", "Korea"}
 
 
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,60})[\"“”]")
-_TOKEN = re.compile(r"[^\W_][\w'’&-]*|[.?!:;,()]")
-_EVIDENCE_TOKEN = re.compile(r"[^\W_][\w'’&-]*|[.?!:;,()–—]|(?<=\s)-(?=\s)")  # a dash ends a name: "Lê Trung Kiên – Trưởng ban"
+# A word (an apostrophe inside it, "O'Neil", but not a possessive: "Innotek's Hai Duong plant" names
+# Innotek, then Hai Duong), a possessive, or punctuation.
+_WORD = r"[^\W_](?:[\w&-]|['’](?![sS]\b))*|['’][sS]\b"
+_TOKEN = re.compile(rf"{_WORD}|[.?!:;,()]")
+_EVIDENCE_TOKEN = re.compile(rf"{_WORD}|[.?!:;,()–—]|(?<=\s)-(?=\s)")  # a dash ends a name: "Lê Trung Kiên – Trưởng ban"
 
 
 def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False) -> list[tuple[str, int, int]]:
