@@ -374,3 +374,18 @@ def test_a_compound_question_gets_the_other_half_from_the_newest_report_source()
     assert compose.newest_line(found, draft, other) == "Newest figure (2023-07): US$1.1 billion [1]; 8.7% [2]."
     single = parse_query("How much FDI did Binh Duong attract in the first half of 2023?", 120, 4000)
     assert complement(single, reports(single, ranked, 0.5, {}), ranked, lambda ev: [after]) is None
+
+
+def test_a_sum_whose_sentence_names_no_measure_is_an_investment_not_a_revenue():
+    """A revenue question is not answered by the plant's new capital, whose sentence names no measure; nor is
+    "Innotek's Hai Duong plant" one name."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    ranked = _ranked(
+        "LG Innotek will put a further US$1 billion into its Hai Duong plant.",
+        "In 2023 the Hai Duong plant of LG Innotek posted revenue of US$2.3 billion.",
+    )
+    documents = {ev.sentence.source: ev.sentence.text for ev in ranked}
+    revenue = parse_query("How much revenue did LG Innotek's Hai Duong plant post?", 120, 4000)
+    assert [r.render("en") for r in reports(revenue, ranked, 0.5, documents)] == ["US$2.3 billion"]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, measure_at, measures_named, reported_in, stated_in, weight
+from .domain import EVERYWHERE, Concept, default_measure, glossary, lines, lower_text, measure_at, measures_named, reported_in, stated_in, weight
 from .periods import Period, fitting, period_of
 from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
@@ -369,13 +369,14 @@ def reports(
     measures = {m.measure for m in measures_named(query.text)}
 
     def of_asked(sentence: str, figure: Figure) -> bool:
-        """The figure measures what the question asks (or its clause names no measure) in a unit that measure
-        has: no count of projects answers a question about a tax rate."""
+        """The figure measures what the question asks in a unit that measure has: no count of projects answers
+        a question about a tax rate. A sentence that names no measure states an investment (measures.tsv's
+        first measure), the news this assistant reads: not a plant's revenue or a province's exports."""
         if not measures:
             return True
         unit = _UNIT_NAMES.get(figure.unit, figure.unit)
-        measure = measure_at(sentence, sentence.find(figure.written), sentence=True)
-        return measure in measures | {None} and any(stated_in(m, unit) for m in measures)
+        measure = measure_at(sentence, sentence.find(figure.written), sentence=True) or default_measure()
+        return measure in measures and any(stated_in(m, unit) for m in measures)
 
     names = {c.english[0] for c in query.all_concepts}
     national = "Vietnam" in names and not re.search(r"h[aả]i\s*ph[oò]ng|haiphong|하이퐁", query.text, re.IGNORECASE)

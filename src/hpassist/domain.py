@@ -144,6 +144,11 @@ def measure_at(text: str, at: int, after: bool = True, sentence: bool = False) -
     return next((m.measure for m in reversed(named) if m.end <= at), None) or next((m.measure for m in named if m.start >= at), None)
 
 
+def default_measure() -> str:
+    """What a figure measures when nothing names it: data/measures.tsv's first measure."""
+    return next(iter(_measures()[2]))
+
+
 def reported_in(measure: str) -> str | None:
     """The currency sums of `measure` are reported in: the first one data/measures.tsv lists for it."""
     return next((u for u in _measures()[2].get(measure, ()) if u in currencies()), None)
