@@ -389,3 +389,18 @@ def test_a_sum_whose_sentence_names_no_measure_is_an_investment_not_a_revenue():
     documents = {ev.sentence.source: ev.sentence.text for ev in ranked}
     revenue = parse_query("How much revenue did LG Innotek's Hai Duong plant post?", 120, 4000)
     assert [r.render("en") for r in reports(revenue, ranked, 0.5, documents)] == ["US$2.3 billion"]
+
+
+def test_a_count_question_takes_only_reports_that_state_the_count():
+    """"How many domestic projects?": a report of their capital alone is no older count of them."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    ranked = _ranked(
+        "Hue now has 640 valid domestic investment projects.",
+        "Valid domestic investment projects in Hue now hold VNĐ160 trillion of registered capital.",
+        "The province had 600 valid domestic investment projects, worth VNĐ150 trillion.",
+    )
+    query = parse_query("How many valid domestic investment projects does Hue have?", 120, 4000)
+    found = reports(query, ranked, 0.5, {ev.sentence.source: ev.sentence.text for ev in ranked})
+    assert [r.evidence.sentence.source for r in found] == ["2.txt", "0.txt"]

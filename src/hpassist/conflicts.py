@@ -378,6 +378,11 @@ def reports(
         measure = measure_at(sentence, sentence.find(figure.written), sentence=True) or default_measure()
         return measure in measures and any(stated_in(m, unit) for m in measures)
 
+    counts = counted(query)  # "how many projects": a report states a count of them, not only a sum
+
+    def states_count(figures: tuple[Figure, ...]) -> bool:
+        return not counts or any(f.unit in counts for f in figures)
+
     names = {c.english[0] for c in query.all_concepts}
     national = "Vietnam" in names and not re.search(r"h[aả]i\s*ph[oò]ng|haiphong|하이퐁", query.text, re.IGNORECASE)
     by_source: dict[str, Report] = {}
@@ -388,7 +393,7 @@ def reports(
         for ev in ranked
         if ev.similarity >= min_similarity and not _part_of_another(query, ev.sentence.text)
         for figures in [_first_per_unit((f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f) and not _of_another(query, ev.sentence.text, f) and of_asked(ev.sentence.text, f)), ev.sentence.text)]
-        if figures
+        if figures and states_count(figures)
     ]
     # Only the period asked about: "in the first two months of 2022" is not the running total, nor 2023.
     # The sentences that name what is asked are narrowed first, so a running total whose document alone
