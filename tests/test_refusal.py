@@ -58,3 +58,24 @@ def test_a_question_whose_only_topic_is_the_place_is_about_its_own_words(assista
     """"Will it rain in Hai Phong tomorrow?" names no glossary topic; no document mentions rain."""
     decision = _decide(assistant, "Will it rain in Hai Phong tomorrow?")
     assert not decision.answerable and "rain" in decision.reason
+
+
+def test_a_sentence_naming_the_company_asked_about_may_be_less_close():
+    """e5 scores an English question and its Korean answer lower: a sentence that names the company the
+    question names (in Hangul too) needs only min_similarity_named; one that names it not, min_similarity."""
+    from hpassist.refusal import RefusalGate
+    from hpassist.schema import Evidence, Sentence
+    from hpassist.settings import Settings
+
+    gate = RefusalGate(Settings(), index=None)
+    query = parse_query("How much has Hana Micron invested in Vietnam so far?", 120, 4000)
+
+    def evidence(text: str, similarity: float) -> Evidence:
+        return Evidence(Sentence("k.txt#0", "k.txt", "k", None, 0, len(text), text), similarity, similarity)
+
+    floor, named = gate.settings.min_similarity, gate.settings.min_similarity_named
+    between = (floor + named) / 2
+    assert gate.close(query, evidence("하나마이크론은 지금까지 약 6억 달러를 투입했다.", between))
+    assert not gate.close(query, evidence("박닌성은 올해 FDI 30억 달러를 유치했다.", between))
+    assert not gate.close(query, evidence("하나마이크론은 지금까지 약 6억 달러를 투입했다.", named - 0.01))
+    assert gate.close(query, evidence("박닌성은 올해 FDI 30억 달러를 유치했다.", floor))

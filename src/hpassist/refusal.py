@@ -118,6 +118,15 @@ class RefusalGate:
         missing = [c.english[0] for c in query.all_concepts if not self.lexicon.mentions(c)]
         return missing + [n for n in _strict_names(query) if not self.lexicon.names(n)]
 
+    def close(self, query: Query, ev: Evidence) -> bool:
+        """Close enough to the question: `min_similarity`, or `min_similarity_named` for a sentence that (with
+        the one it continues) names a name the question gives, as written or in Hangul: the name says what
+        the sentence is about where another language lowers its similarity."""
+        if ev.similarity >= self.settings.min_similarity:
+            return True
+        named = ev.similarity >= self.settings.min_similarity_named and query.names
+        return bool(named) and any(_has_name(fold(_in_context(ev)), n) for n in query.names)
+
     def relevant(self, query: Query, ev: Evidence) -> bool:
         """Close to the question and about its topics (or naming what it asks about)."""
         names = _strict_names(query)
@@ -130,7 +139,7 @@ class RefusalGate:
             checked = _key_words_held(words, context) >= max(_KEY_WORDS_MIN, math.ceil(len(words) * _KEY_WORDS_SHARE))
             floor = self.settings.min_similarity if checked else self.settings.min_similarity_unchecked
             return ev.similarity >= floor
-        if ev.similarity < self.settings.min_similarity:
+        if not self.close(query, ev):
             return False
         topics = [c for c in query.concepts if not c.entity]
         if topics:
@@ -172,7 +181,7 @@ class RefusalGate:
             _states_unit(ev.sentence.text, query.asks_units)
             and all(_has_name(fold(f"{ev.sentence.title}\n{_in_context(ev)}"), n) for n in strict)
             for ev in ranked
-            if ev.similarity >= self.settings.min_similarity
+            if self.close(query, ev)
         ):  # the occupancy of "Thuận Thành III", not a figure beside its hectares or another park's rate
             return GateDecision(False, [], f"no relevant sentence states a figure in {' / '.join(query.asks_units)} about {', '.join(strict)}")
         if query.years:
@@ -181,7 +190,7 @@ class RefusalGate:
             naming = [
                 ev
                 for ev in ranked
-                if ev not in relevant and ev.similarity >= self.settings.min_similarity
+                if ev not in relevant and self.close(query, ev)
                 and _names_any(query, _in_context(ev), query.names)
             ]
             dated = [ev for ev in relevant + naming if _of_period(ev, query)]
@@ -217,15 +226,21 @@ class RefusalGate:
                 return _states_measure(own, measures)
             return bool(_FIGURE.search(_without_dates(own)))
 
+        def opening_and_context(ev: Evidence) -> str:
+            return f"{documents.get(ev.sentence.source, '')[:_OPENING]}\n{_in_context(ev)}"
+
+        def holds(ev: Evidence) -> bool:
+            """The sentence, its context or its document's opening names a company the question names."""
+            return any(_has_name(fold(opening_and_context(ev)), n) for n in holders)
+
         def names_whose(ev: Evidence) -> bool:
             """The sentence, its context or its document's opening names whose figure is asked for."""
-            where = f"{documents.get(ev.sentence.source, '')[:_OPENING]}\n{_in_context(ev)}"
-            return any(c.found_in(where) for c in subjects) or any(_has_name(fold(where), n) for n in holders)
+            return any(c.found_in(opening_and_context(ev)) for c in subjects) or holds(ev)
 
         about = [
             ev
             for ev in ranked
-            if ev.similarity >= self.settings.min_similarity and states_figure(ev.sentence.text) and names_whose(ev)
+            if self.close(query, ev) and states_figure(ev.sentence.text) and names_whose(ev)
         ]
         if query.asks_quantity and (named or holders) and not about:
             whose = [c.english[0] for c in named if c in subjects] + holders or [c.english[0] for c in named]
@@ -235,6 +250,8 @@ class RefusalGate:
         unnamed += [n for n in _strict_names(query) if not _has_name(fold(joined), n)]
         if unnamed:
             return GateDecision(False, [], f"the relevant sentences do not name {', '.join(unnamed)}")
+        if holders:  # of a company's figures, the sentences about that company first, the province's after
+            relevant = sorted(relevant, key=lambda ev: not holds(ev))
         return GateDecision(True, relevant, f"{len(relevant)} relevant sentence(s)")
 
 

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     evidence_token_budget: int = 340  # … within this many tiktoken tokens (long Vietnamese sentences cost ~100 each)
     min_similarity: float = 0.80  # a supporting sentence must be at least this close to the question
     min_similarity_unchecked: float = 0.87  # ...when none of the question's terms can be checked by keyword
+    # ...and this close when it names a name the question gives (a company): e5 scores an English question
+    # and its Korean answer ~0.77-0.80 (Bắc Ninh: Hana Micron's figures), the name says what it is about
+    min_similarity_named: float = 0.75
     support_similarity: float = 0.83  # an answer sentence without figures must be this close to its evidence
 
     # Question limits
