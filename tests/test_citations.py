@@ -200,3 +200,9 @@ def test_a_figure_of_another_span_year_or_measure_is_caught(verifier):
     investment = [_ev("이번 투자로 삼성의 박닌성 누적 투자액은 65억 달러에서 83억 달러로 28% 늘어난다.")]
     assert verifier.check("삼성의 누적 투자액은 83억 달러입니다.", investment, "얼마?").supported
     assert not verifier.check("삼성디스플레이 공장의 매출은 83억 달러입니다.", investment, "매출은?").supported
+
+
+def test_a_bare_figure_is_no_sentence_to_cite(verifier):
+    """The model's "320." repeats a number the evidence holds but says nothing a reader can use."""
+    assert verifier.supporting("320.", EVIDENCE, "How many projects?", "en") == []
+    assert verifier.supporting("Korea has 320 projects in Hai Phong.", EVIDENCE, "How many projects?", "en")

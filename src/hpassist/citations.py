@@ -231,8 +231,9 @@ class Verifier:
 
     def supporting(self, sentence: str, evidence: list[Evidence], question: str, language: str) -> list[Evidence]:
         """The evidence that backs a generated sentence of the answer, or [] when it may not be said: a
-        question back to the reader, a sentence in another language, or one the evidence does not hold."""
-        if sentence.rstrip().endswith("?") or not written_in(sentence, language):
+        question back to the reader, no words at all (a bare "42."), a sentence in another language, or one
+        the evidence does not hold."""
+        if sentence.rstrip().endswith("?") or not _WORD.search(sentence) or not written_in(sentence, language):
             return []
         check = self.check(sentence, evidence, question)
         if not check.supported:
