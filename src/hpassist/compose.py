@@ -72,7 +72,8 @@ def newest_line(found: list[Report], draft: Draft, other_half: Report | None = N
         return ""
     newest = found[0]
     date = newest.date or draft.phrases["undated"]
-    parts = [f"{r.render(draft.language)} [{draft.number(r.evidence)}]" for r in [newest, *filter(None, [other_half])]]
+    shown = [newest, other_half] if other_half else [newest]
+    parts = [f"{r.render(draft.language)} [{draft.number(r.evidence)}]" for r in shown]
     return f"{draft.phrases['newest'].format(date=date)} " + "; ".join(parts) + "."
 
 

@@ -235,7 +235,7 @@ def asked_units(query: Query) -> set[str]:
 def _currencies(measures: set[str]) -> set[str]:
     """The currencies sums of the named measures are reported in (data/measures.tsv lists it first): US
     dollars for foreign investment and trade, đồng for domestic investment; dollars when none is named."""
-    reported = {str(reported_in(m)).lower() for m in measures} & _MONEY
+    reported = {currency.lower() for m in measures if (currency := reported_in(m))} & _MONEY
     return reported or {"usd"}
 
 
@@ -413,9 +413,9 @@ def complement(
     query: Query, found: list[Report], ranked: list[Evidence], following: Callable[[Evidence], list[Evidence]]
 ) -> Report | None:
     """For a question that asks for an amount and a share ("how much FDI … and what share of the national
-    total?"), the report of the one the newest report lacks, from the best sentence of its source that states it, among the
-    ranked ones and those `following` a sentence of that source that states a figure ("… 16.9% of the
-    country's FDI", after the amount): both halves then come from one report, one period."""
+    total?"), a report of the one the newest report lacks, from the best sentence of the newest report's source
+    that states it: a ranked one, or one `following` a sentence of that source that states a figure ("… 16.9%
+    of the country's FDI", after the amount). Both halves then come from one report, one period."""
     units = asked_units(query) if query.asks_quantity and found else set()
     if "percent" not in units or not units & _MONEY or quantities_asked(query.text) < 2:
         return None

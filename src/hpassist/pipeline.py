@@ -131,7 +131,7 @@ class Pipeline:
         """Evidence for the model: the newest report of a changing figure first (with the sentence of its source
         that states the other half of a compound question), never an older one."""
         older = {r.evidence.sentence.source for r in found[1:]}
-        lead = [r.evidence for r in (found[:1] + [other_half] if other_half else found[:1])]
+        lead = [r.evidence for r in [*found[:1], other_half] if r]
         rest = [ev for ev in decision.support if ev.sentence.source not in older and ev not in lead]
         return self.selector.select(lead + rest)
 

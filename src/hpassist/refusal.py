@@ -124,8 +124,10 @@ class RefusalGate:
         the sentence is about where another language lowers its similarity."""
         if ev.similarity >= self.settings.min_similarity:
             return True
-        named = ev.similarity >= self.settings.min_similarity_named and query.names
-        return bool(named) and any(_has_name(fold(_in_context(ev)), n) for n in query.names)
+        if ev.similarity < self.settings.min_similarity_named:
+            return False
+        context = fold(_in_context(ev))
+        return any(_has_name(context, n) for n in query.names)
 
     def relevant(self, query: Query, ev: Evidence) -> bool:
         """Close to the question and about its topics (or naming what it asks about)."""
