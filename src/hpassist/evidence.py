@@ -19,7 +19,7 @@ from .query import Query
 from .retrieval import Retrieval
 from .schema import Chunk, Evidence, ScoredChunk, Sentence
 from .settings import Settings
-from .text import fold, names_in_hangul, quantities
+from .text import fold, has_name, quantities
 from .tokens import count_tokens
 
 _FIGURE = re.compile(r"\d")
@@ -87,11 +87,6 @@ class Terms:
         found = self._found(text, language == self.language)
         total = sum(self.weights)
         return sum(w for w, hit in zip(self.weights, found) if hit) / total if total else 0.0
-
-
-def _names(text: str, folded: str, name: str) -> bool:
-    """Whether the text (and its folded form) names `name`, as written or, in a Korean sentence, in Hangul."""
-    return fold(name) in folded or names_in_hangul(text, name)
 
 
 def following(ev: Evidence, chunks: list[Chunk], vectors: list[np.ndarray], limit: int) -> list[Evidence]:
@@ -164,7 +159,7 @@ class EvidenceSelector:
                 score += PERIOD_WEIGHT
             score += SHARED_FIGURE_WEIGHT * min(3, len(asked_figures & quantities(text)))
             for name in query.names:
-                score += NAME_WEIGHT if _names(text, folded, name) else NAME_WEIGHT / 2 if _names(before, folded_before, name) else 0.0
+                score += NAME_WEIGHT if has_name(folded, name) else NAME_WEIGHT / 2 if has_name(folded_before, name) else 0.0
             if dated and chunk.date:
                 score += RECENCY_WEIGHT * min(6, max(0, int(chunk.date[:4]) - 2020))
             if plans_unasked and _FIGURE.search(text) and is_target(text):

@@ -33,8 +33,8 @@ from .text import (
     figures,
     fits,
     fold,
+    has_name,
     is_vietnamese_syllable,
-    names_in_hangul,
     sound_key,
     years,
 )
@@ -50,11 +50,6 @@ class GateDecision:
     answerable: bool
     support: list[Evidence] = field(default_factory=list)  # supporting sentences, best first
     reason: str = ""
-
-
-def _has_name(folded_text: str, name: str) -> bool:
-    """Whether the text names `name`: as written, or in Hangul by its sound ("Hana Micron", 하나마이크론)."""
-    return re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", folded_text) is not None or names_in_hangul(folded_text, name)
 
 
 class Lexicon:
@@ -101,7 +96,7 @@ class Lexicon:
         if name not in self._names:
             words = vocabulary(fold(name))
             # every word of it in the corpus, or a name long enough to be looked for in Hangul too
-            self._names[name] = bool(words <= self._folded_words or sound_key(name)) and _has_name(self._folded, name)
+            self._names[name] = bool(words <= self._folded_words or sound_key(name)) and has_name(self._folded, name)
         return self._names[name]
 
 
@@ -127,7 +122,7 @@ class RefusalGate:
         if ev.similarity < self.settings.min_similarity_named:
             return False
         context = fold(_in_context(ev))
-        return any(_has_name(context, n) for n in query.names)
+        return any(has_name(context, n) for n in query.names)
 
     def relevant(self, query: Query, ev: Evidence) -> bool:
         """Close to the question and about its topics (or naming what it asks about)."""
@@ -181,7 +176,7 @@ class RefusalGate:
         strict = _strict_names(query)
         if query.asks_units and strict and not any(
             _states_unit(ev.sentence.text, query.asks_units)
-            and all(_has_name(fold(f"{ev.sentence.title}\n{_in_context(ev)}"), n) for n in strict)
+            and all(has_name(fold(f"{ev.sentence.title}\n{_in_context(ev)}"), n) for n in strict)
             for ev in ranked
             if self.close(query, ev)
         ):  # the occupancy of "Thuận Thành III", not a figure beside its hectares or another park's rate
@@ -233,7 +228,7 @@ class RefusalGate:
 
         def holds(ev: Evidence) -> bool:
             """The sentence, its context or its document's opening names a company the question names."""
-            return any(_has_name(fold(opening_and_context(ev)), n) for n in holders)
+            return any(has_name(fold(opening_and_context(ev)), n) for n in holders)
 
         def names_whose(ev: Evidence) -> bool:
             """The sentence, its context or its document's opening names whose figure is asked for."""
@@ -249,7 +244,7 @@ class RefusalGate:
             return GateDecision(False, [], f"no relevant sentence states a figure about {', '.join(whose)}")
         joined = " ".join(_in_context(ev) for ev in top + period)
         unnamed = [c.english[0] for c in query.concepts if c.entity and not c.found_in(joined)]
-        unnamed += [n for n in _strict_names(query) if not _has_name(fold(joined), n)]
+        unnamed += [n for n in _strict_names(query) if not has_name(fold(joined), n)]
         if unnamed:
             return GateDecision(False, [], f"the relevant sentences do not name {', '.join(unnamed)}")
         if holders:  # of a company's figures, the sentences about that company first, the province's after
@@ -269,7 +264,7 @@ def _key_words_held(terms: Sequence[str], text: str) -> int:
 
 def _names_any(query: Query, context: str, names: Sequence[str]) -> bool:
     """Whether the text names a country or organisation the question names, or one of `names`."""
-    return any(c.found_in(context) for c in query.concepts if c.entity) or any(_has_name(fold(context), n) for n in names)
+    return any(c.found_in(context) for c in query.concepts if c.entity) or any(has_name(fold(context), n) for n in names)
 
 
 def _of_period(ev: Evidence, query: Query) -> bool:

@@ -106,6 +106,12 @@ def names_in_hangul(text: str, name: str) -> bool:
     return bool(wanted) and any(skeleton(word).startswith(wanted) for word in hangul_words(text))
 
 
+def has_name(folded_text: str, name: str) -> bool:
+    """Whether a folded text names `name`: as a whole word as written, or in Hangul by its sound ("Hana Micron",
+    하나마이크론)."""
+    return re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", folded_text) is not None or names_in_hangul(folded_text, name)
+
+
 # A Korean article glosses a foreign name once, in brackets: "앰코테크놀로지(Amkor Technology)", "고어텍(Goertek)".
 _GLOSSED = re.compile(r"([\uac00-\ud7a3]+)\s*\(([A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*)*)\)")
 
