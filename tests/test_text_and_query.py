@@ -221,3 +221,15 @@ def test_names_a_korean_article_glosses_in_brackets() -> None:
 
     text = "앰코테크놀로지(Amkor Technology)가 문을 열었다. 삼성전자 법인(SEV)과 외국인직접투자(FDI), 고어텍(Goertek)."
     assert glossed_names(text) == [("Amkor Technology", "앰코테크놀로지"), ("Goertek", "고어텍")]
+
+
+def test_a_latin_term_takes_a_korean_particle_and_a_korean_compound_its_spacing():
+    """"FDI는" names FDI (Korean particles attach to Latin words too); "외국인직접투자" is the glossary's
+    "외국인 직접 투자" written as one compound, as Korean news often does. "FDIs" stays another word."""
+    from hpassist.text import has_name
+
+    fdi = next(c for c in parse_query("FDI?", 120, 4000).all_concepts if c.english[0] == "FDI")
+    assert "FDI" in {c.english[0] for c in parse_query("2024년 다낭시가 유치한 FDI는 얼마입니까?", 120, 4000).all_concepts}
+    assert fdi.found_in("다낭시의 외국인직접투자 유치액")
+    assert not fdi.found_in("FDIs") and not fdi.found_in("xFDI")
+    assert has_name(fold("LG이노텍은 Innotek의 공장을"), "Innotek") and not has_name(fold("Innoteks"), "Innotek")

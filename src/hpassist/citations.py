@@ -19,7 +19,7 @@ from .embeddings import E5Embeddings
 from .language import written_in
 from .periods import is_target, period_of, says_this_year
 from .schema import Evidence
-from .text import Figure, fold, is_unit, quantities, units_agree, years
+from .text import Figure, fold, is_unit, quantities, units_agree, whole_word, years
 from .text import figures as text_figures  # check() names its set of values `figures`
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def _subjects(sentence: str, folded_question: str) -> list[str]:
 
 
 def _has_word(folded: str, word: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", folded) is not None
+    return re.search(whole_word(word), folded) is not None
 
 
 def _context(ev: Evidence) -> str:

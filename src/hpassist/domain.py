@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .text import currencies, fold
+from .text import currencies, fold, whole_word
 
 _WORD = re.compile(r"\w+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -53,9 +53,9 @@ def vocabulary(lowered: str) -> frozenset[str]:
 def _contains(text: str, term: str) -> bool:
     """Whether `term` occurs in `text` as whole words (Korean: anywhere, as particles attach to it). The plain
     substring test first rules out most absent terms at a fraction of the regex's cost on a long text."""
-    if term not in text:
-        return False
-    return bool(_HANGUL.search(term)) or re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
+    if _HANGUL.search(term):  # Korean news writes compounds with or without spaces: 외국인 투자, 외국인투자
+        return term in text or (" " in term and term.replace(" ", "") in text)
+    return term in text and re.search(whole_word(term), text) is not None
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,7 @@ def _measures() -> tuple[re.Pattern[str], dict[str, str], dict[str, tuple[str, .
         units[measure] = tuple(u.strip() for u in stated_in.split(","))
         for word in filter(None, (w.strip().lower() for w in spellings.split("|"))):
             by_word.setdefault(word, measure)
-    whole = lambda w: re.escape(w) if _HANGUL.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"  # noqa: E731
-    pattern = re.compile("|".join(whole(w) for w in sorted(by_word, key=len, reverse=True)), re.IGNORECASE)
+    pattern = re.compile("|".join(whole_word(w) for w in sorted(by_word, key=len, reverse=True)), re.IGNORECASE)
     return pattern, by_word, units
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .domain import Concept, glossary, lines, not_names, stopwords
 from .language import SUPPORTED, detect_language
-from .text import fold, named_measures, words, years
+from .text import fold, named_measures, whole_word, words, years
 from .tokens import count_tokens, truncate_tokens
 
 _QUANTITY = re.compile(
@@ -153,7 +153,7 @@ def name_spans(text: str, concepts: tuple[Concept, ...], evidence: bool = False)
     masked = _QUOTED.sub(lambda m: "." + " " * (len(m.group(0)) - 1), text)
     if not evidence:
         for term in sorted((t for c in concepts for t in c.terms), key=len, reverse=True):
-            pattern = rf"(?<!\w){re.escape(term)}(?!\w)"
+            pattern = whole_word(term)
             masked = re.sub(pattern, lambda m: "," * len(m.group(0)), masked, flags=re.IGNORECASE)
     tokens = [*(_EVIDENCE_TOKEN if evidence else _TOKEN).finditer(masked)]
 

@@ -23,7 +23,7 @@ from .conflicts import Figure as Measured
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, not_names, person_titles, stopwords, weight
 from .language import detect_language
 from .query import Query, asked_kinds, name_spans
-from .text import Figure, dates, figures, fits, fold, is_scale, is_unit, is_vietnamese_syllable, words, years
+from .text import Figure, dates, figures, fits, fold, is_scale, is_unit, is_vietnamese_syllable, whole_word, words, years
 
 _BY_UNIT = {"%": "percent", "projects": "projects", "countries": "countries"}  # conflicts renders these
 _QUALIFIER_BEFORE = re.compile(r"(" + "|".join(sorted(QUALIFIER_KIND, key=len, reverse=True)) + r")\s*$", re.IGNORECASE)
@@ -149,7 +149,7 @@ def named(sentence: str, query: Query) -> Names:
         if name and not set(words(name)) <= covered and (not asked_about or asks_office) and not is_office(name):
             spans.append((name, start, end))
     if asks_office:  # "What is Lê Anh Quân's position?": the person it names is where to look
-        anchors += [span for n in query.names for span in _spans(rf"(?<!\w){re.escape(fold(n))}(?!\w)", sentence)]
+        anchors += [span for n in query.names for span in _spans(whole_word(fold(n)), sentence)]
     if not spans or not anchors:
         return Names([], False)
     nouns = _noun_spans(sentence, asking) if kind == "name" else _title_spans(sentence)
@@ -338,7 +338,7 @@ def _noun_spans(sentence: str, asked: str) -> list[tuple[int, int]]:
 def anchor_spans(sentence: str, query: Query) -> list[tuple[int, int]]:
     """Where the question's own words (its key words, its glossary concepts) occur in `sentence`."""
     terms = {*query.key_terms, *(fold(t) for c in query.all_concepts for t in c.terms)}
-    return [span for term in terms for span in _spans(rf"(?<!\w){re.escape(term)}(?!\w)", sentence)]
+    return [span for term in terms for span in _spans(whole_word(term), sentence)]
 
 
 def _spans(pattern: str, sentence: str) -> list[tuple[int, int]]:

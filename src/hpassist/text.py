@@ -9,6 +9,15 @@ from functools import lru_cache
 from importlib import resources
 
 _WORD = re.compile(r"\w+")
+# Where a Latin or Vietnamese word ends: no word character follows, save a Korean particle ("FDI는", "Amkor의").
+WORD_END = r"(?![^\W\uac00-\ud7a3])"
+_HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
+
+
+def whole_word(term: str) -> str:
+    """A regex for `term` as a whole word of a text in any of the three languages: a Korean term anywhere (its
+    particles attach to it), any other between non-word characters, where a Korean particle may follow it."""
+    return re.escape(term) if _HANGUL_SYLLABLE.search(term) else rf"(?<!\w){re.escape(term)}{WORD_END}"
 # A figure as written in the corpus: 15,4 / 14.2 / 6.100 / 1993-2007 / 63,8% ; kept with its digits only.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -109,7 +118,7 @@ def names_in_hangul(text: str, name: str) -> bool:
 def has_name(folded_text: str, name: str) -> bool:
     """Whether a folded text names `name`: as a whole word as written, or in Hangul by its sound ("Hana Micron",
     하나마이크론)."""
-    return re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", folded_text) is not None or names_in_hangul(folded_text, name)
+    return re.search(whole_word(fold(name)), folded_text) is not None or names_in_hangul(folded_text, name)
 
 
 # A Korean article glosses a foreign name once, in brackets: "앰코테크놀로지(Amkor Technology)", "고어텍(Goertek)".
