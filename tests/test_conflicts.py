@@ -404,3 +404,60 @@ def test_a_count_question_takes_only_reports_that_state_the_count():
     query = parse_query("How many valid domestic investment projects does Hue have?", 120, 4000)
     found = reports(query, ranked, 0.5, {ev.sentence.source: ev.sentence.text for ev in ranked})
     assert [r.evidence.sentence.source for r in found] == ["2.txt", "0.txt"]
+
+
+@pytest.mark.parametrize(
+    "sentence, rank",
+    [
+        ("Năm 2022 Đà Nẵng xếp thứ 12 cả nước về thu hút FDI.", 12),
+        ("Da Nang ranked seventh nationwide for FDI.", 7),
+        ("Korea is the city's second-largest investor.", 2),
+        ("다낭시는 올해 FDI 유치 전국 3위를 기록했다.", 3),
+        ("Bình Dương là địa phương đứng đầu cả nước.", 1),
+        ("Binh Duong topped the country for FDI.", 1),
+    ],
+)
+def test_a_rank_is_read_in_three_languages(sentence, rank):
+    assert [f.value for f in local_figures(sentence) if f.unit == "rank"] == [rank]
+
+
+def test_a_leader_or_a_delegation_head_is_no_rank_and_a_rank_is_restated_per_language():
+    from hpassist.conflicts import Figure
+
+    assert not [f for f in local_figures("Ông Lê Văn A, người đứng đầu tỉnh, dẫn đầu đoàn công tác sang Hàn Quốc.") if f.unit == "rank"]
+    seventh, first = Figure("rank", 7, None, "xếp thứ 7"), Figure("rank", 1, None, "đứng đầu")
+    assert [seventh.render(lang) for lang in ("en", "vi", "ko")] == ["ranked 7th", "xếp thứ 7", "7위"]
+    assert [first.render(lang) for lang in ("en", "vi", "ko")] == ["ranked 1st", "đứng đầu", "1위"]
+
+
+def test_an_amount_and_rank_question_gets_both_from_one_source_and_year():
+    """'How much, and where did it rank?': the rank in the sentence before the amount (not the part's rank of
+    new capital alone after it, nor the year before's) joins the newest line; an older report of that rank
+    differs in nothing. A question about a rank alone gets no report: ranks by capital and by projects are
+    words to phrase, not one figure to compare."""
+    from hpassist import compose
+    from hpassist.conflicts import complement, older_differing, reports
+    from hpassist.query import parse_query
+    from hpassist.schema import Evidence, Sentence
+
+    def ev(source, date, text, start=0):
+        return Evidence(Sentence(f"{source}#0", source, source, date, start, start + len(text), text), 1.0, 0.9)
+
+    lead = "In 2024 Da Nang led the country, and Binh Duong stood first among the southern provinces."
+    amount = ev("bd.txt", "2025-01", "Over 2024, Binh Duong registered US$2.4 billion of foreign investment.", 100)
+    around = [
+        ev("bd.txt", "2025-01", "Nếu chỉ tính vốn cấp mới, Bình Dương xếp thứ 3 với 1,1 tỷ USD.", 200),
+        ev("bd.txt", "2025-01", "In 2023 the province had ranked fifth.", 300),
+        ev("bd.txt", "2025-01", "Binh Duong ranked second nationwide for FDI in 2024.", 0),
+    ]
+    older = ev("old.txt", "2024-10", "Binh Duong ranked second nationwide for FDI so far this year.")
+    query = parse_query("How much foreign investment did Binh Duong register in 2024, and where did it rank nationally?", 120, 4000)
+    found = reports(query, [amount, older], 0.5, {"bd.txt": lead, "old.txt": ""})
+    assert [r.render("en") for r in found] == ["US$2.4 billion", "ranked 2nd"]
+    other = complement(query, found, [amount, older], lambda e: around if e == amount else [])
+    assert other is not None and other.evidence == around[2]
+    draft = compose.Draft("en", {"newest": "Newest figure ({date}):", "undated": "undated"})
+    assert compose.newest_line(found, draft, other) == "Newest figure (2025-01): US$2.4 billion [1]; ranked 2nd [2]."
+    assert older_differing(found, other) == [] and older_differing(found) == found[1:]
+    alone = parse_query("Where does Korea rank among Binh Duong's investors by capital and by number of projects?", 120, 4000)
+    assert reports(alone, [amount, older], 0.5, {}) == []

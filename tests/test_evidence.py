@@ -51,3 +51,24 @@ def test_ranking_prefers_the_sentence_that_answers(assistant):
     ranked = assistant.pipeline.gather(query).ranked
     top = [fold(ev.sentence.text) for ev in ranked[:2]]
     assert any("dien tu" in text and "may moc" in text for text in top)
+
+
+def test_neighbours_are_the_sentences_after_then_the_one_before_across_chunks():
+    """The other half of a compound figure may sit just before its sentence, at the end of the chunk before."""
+    import numpy as np
+
+    from hpassist.evidence import neighbours
+    from hpassist.schema import Chunk, Evidence, Sentence, Span
+
+    texts = ["Hue led the region.", "It drew US$1 billion.", "That was 3% of the total.", "Exports rose."]
+    spans, at = [], 0
+    for t in texts:
+        spans.append(Span(at, at + len(t)))
+        at += len(t) + 1
+    first = Chunk("h.txt#0", "h.txt", "Hue", "2024", "en", 0, spans[1].start - 1, texts[0], (spans[0],))
+    second = Chunk("h.txt#1", "h.txt", "Hue", "2024", "en", spans[1].start, at - 1, " ".join(texts[1:]), tuple(spans[1:]))
+    vectors = [np.zeros((1, 2)), np.zeros((3, 2))]
+    amount = Evidence(Sentence("h.txt#1", "h.txt", "Hue", "2024", spans[1].start, spans[1].end, texts[1]), 1.0, 0.9)
+    found = neighbours(amount, [first, second], vectors, 1)
+    assert [e.sentence.text for e in found] == ["That was 3% of the total.", "Hue led the region."]
+    assert found[0].sentence.before == texts[1] and found[1].sentence.chunk_id == "h.txt#0"

@@ -17,7 +17,7 @@ from .domain import EVERYWHERE, Concept, default_measure, glossary, lines, lower
 from .periods import Period, fitting, period_of
 from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
-from .text import KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, fold, korean_value, scale_of, years
+from .text import KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, fold, korean_value, scale_of, whole_word, years
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _DIGITS_GROUP = r"(\d[\d.,]*)"
@@ -56,6 +56,40 @@ _NATIONAL = re.compile(
 )
 
 
+@lru_cache(maxsize=1)
+def _ranks() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]]:
+    """data/ranks.tsv: the words that ask for a rank, the pattern of a stated rank, and each ordinal word's
+    number. A match's group "after" or "before" is the ordinal ("7", "seventh"), "ko" the digits before 위; none is first."""
+    rows = {kind: [w.strip() for w in words.split("|") if w.strip()] for kind, words in (line.split("\t") for line in lines("ranks.tsv"))}
+    any_of = lambda words: "|".join(whole_word(w) for w in sorted(words, key=len, reverse=True))
+    ordinals = {w.lower(): int(n) for n, words in rows.items() if n.isdigit() for w in words}
+    words = "|".join(re.escape(w) for w in sorted(ordinals, key=len, reverse=True))
+    ordinal = lambda group: rf"(?P<{group}>\d+(?:st|nd|rd|th)?|{words})(?!\w)"
+    stated = (
+        rf"(?<!người )(?:{any_of(rows['first'])})(?! đoàn)"  # "đứng đầu cả nước", not a leader or a delegation's head
+        rf"|(?:{any_of(rows['after'])})\s+(?:no\.\s*)?{ordinal('after')}"
+        rf"|(?<!\w){ordinal('before')}[- ](?:{'|'.join(map(re.escape, rows['before']))})(?!\w)"
+        r"|(?P<ko>\d+)\s?위(?!원)"  # 전국 1위, 2위 투자국
+    )
+    return re.compile(any_of(rows["asked"]), re.IGNORECASE), re.compile(stated, re.IGNORECASE), ordinals
+
+
+def asks_rank(text: str) -> bool:
+    """Whether a question asks for a rank: "where did it rank nationally?", "xếp thứ mấy", "순위는 몇 위"."""
+    return _ranks()[0].search(text) is not None
+
+
+def _rank_figures(sentence: str) -> list[tuple[int, Figure]]:
+    """The ranks a sentence states, with where each starts: 'xếp thứ 7' is 7, 'đứng đầu' and '1위' are 1."""
+    _, pattern, ordinals = _ranks()
+    found = []
+    for m in pattern.finditer(sentence):
+        written = m.group("ko") or m.group("after") or m.group("before")
+        value = int(re.match(r"\d+", written).group(0)) if written and written[0].isdigit() else ordinals.get((written or "").lower(), 1)
+        found.append((m.start(), Figure("rank", value, None, m.group(0).strip())))
+    return found
+
+
 # This module's units as data/units.tsv names them.
 _UNIT_NAMES = {"usd": "USD", "vnd": "VND", "percent": "%"}
 _MONEY = frozenset({"usd", "vnd"})  # this module's currencies
@@ -65,7 +99,7 @@ _MONEY = frozenset({"usd", "vnd"})  # this module's currencies
 class Figure:
     """A measured value as a source states it."""
 
-    unit: str  # "usd" | "vnd" | "projects" | "countries" | "percent"
+    unit: str  # "usd" | "vnd" | "projects" | "countries" | "percent" | "rank"
     value: float
     qualifier: str | None  # "more" | "nearly" | "about"
     written: str  # exactly as in the source
@@ -139,6 +173,10 @@ def _render_value(unit: str, value: float, language: str) -> str:
         return f"US${amount} {'billion' if big else 'million'}"
     if unit == "vnd":
         return money("VND", value, language)
+    if unit == "rank":
+        n = int(value)
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return {"vi": "đứng đầu" if n == 1 else f"xếp thứ {n}", "ko": f"{n}위"}.get(language, f"ranked {n}{suffix}")
     words = {
         "percent": {"en": "{}%", "vi": "{}%", "ko": "{}%"},
         "projects": {"en": "{} projects", "vi": "{} dự án", "ko": "{}개 프로젝트"},
@@ -168,7 +206,8 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
     `national`, only from those about the whole country); asides in parentheses are ignored. Cached: each
     answer reads the figures of the same corpus sentences again."""
     without_asides = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), sentence)
-    found = [(m.start(), _figure("percent", m)) for m in _PERCENT.finditer(sentence)]
+    # A share or a rank is relative to a whole (the country, all investors) by nature: read from the whole sentence.
+    found = [(m.start(), _figure("percent", m)) for m in _PERCENT.finditer(sentence)] + _rank_figures(sentence)
     opening = False  # "Trên phạm vi cả nước, …", "Nationwide, …": an opening phrase puts the whole sentence there
     for n, clause in enumerate(re.finditer(r"(?:[^,;]|,(?=\d))+", without_asides)):
         about_country = bool(_NATIONAL.search(clause.group(0)))
@@ -216,6 +255,9 @@ def asked_units(query: Query) -> set[str]:
     measure (an area, a count of workers)."""
     names = {c.english[0] for c in query.all_concepts}
     measures = {m.measure for m in measures_named(query.text)}
+    rank = {"rank"} if asks_rank(query.text) else set()
+    if rank and not (_MONEY_CUE.search(query.text) and quantities_asked(_ranks()[0].sub(" ", query.text))):
+        return set()  # "Where does Korea rank by capital and by projects?": a place in words, no sum to compare
     if "percent" in names or "%" in query.asks_units:
         if quantities_asked(query.text) < 2:
             return {"percent"}
@@ -229,7 +271,7 @@ def asked_units(query: Query) -> set[str]:
         units |= _currencies(measures) | {"projects"}  # an amount is reported with the number of projects behind it
     if measures and all(stated_in(m, "USD") for m in measures):
         units |= _currencies(measures)  # "kim ngạch xuất nhập khẩu … bao nhiêu?": trade is a sum of money
-    return units
+    return units | rank  # "how much FDI … and where did it rank?": the sum and the place
 
 
 def _currencies(measures: set[str]) -> set[str]:
@@ -249,7 +291,7 @@ def _about(query: Query, sentence: str, document: str) -> bool:
     # Names no glossary knows ("Amkor", "Goertek Vina") too: a figure of a text that never names them is another's.
     if named and query.names:
         where = f" {fold(sentence)} {fold(document)} "
-        named = all(re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", where) for n in query.names)
+        named = all(re.search(whole_word(fold(n)), where) for n in query.names)
     return named and (not topics or any(c.found_in(sentence) for c in topics))
 
 
@@ -273,7 +315,7 @@ def _part_of_another(query: Query, sentence: str) -> bool:
     folded = f" {fold(scope)} "
     return not (
         any(c.found_in(scope) for c in query.all_concepts)
-        or any(re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded) for n in query.names)
+        or any(re.search(whole_word(fold(n)), folded) for n in query.names)
         or set(years(scope)) & set(query.years)
     )
 
@@ -338,7 +380,7 @@ def of_the_whole_asked(query: Query, text: str) -> str:
 
 def _meaningful(figure: Figure) -> bool:
     """A running total, not a single item ("1 dự án đến từ Hàn Quốc")."""
-    return figure.unit in _MONEY or figure.value >= 2
+    return figure.unit in _MONEY or figure.unit == "rank" or figure.value >= 2
 
 
 # The starting point of a change: "from US$6.5 billion to …", "từ 6,5 tỷ USD lên …", "65억 달러(…)에서 83억 달러로".
@@ -374,6 +416,8 @@ def reports(
         first measure), the news this assistant reads: not a plant's revenue or a province's exports."""
         if not measures:
             return True
+        if figure.unit == "rank":  # a place in any measure: the one the sentence names ("đứng đầu về xuất khẩu")
+            return bool(({m.measure for m in measures_named(sentence)} or {default_measure()}) & measures)
         unit = _UNIT_NAMES.get(figure.unit, figure.unit)
         measure = measure_at(sentence, sentence.find(figure.written), sentence=True) or default_measure()
         return measure in measures and any(stated_in(m, unit) for m in measures)
@@ -400,7 +444,7 @@ def reports(
     # names Korea (the city's "lũy kế … 494 dự án") cannot displace them; the document-named ones then
     # pass the same tests, so they never bring back a period the named sentences answer without.
     asked = period_of(query.text)
-    when = lambda c: _period(c[0].sentence)  # noqa: E731
+    when = lambda c: _period(c[0].sentence)
     named = [c for c in stating if _about(query, _in_context(c[0]), "")]
     kept = fitting(asked, named, when)
     by_document = [c for c in stating if c not in named and _about(query, _in_context(c[0]), documents.get(c[0].sentence.source, ""))]
@@ -410,26 +454,37 @@ def reports(
 
 
 def complement(
-    query: Query, found: list[Report], ranked: list[Evidence], following: Callable[[Evidence], list[Evidence]]
+    query: Query, found: list[Report], ranked: list[Evidence], neighbours: Callable[[Evidence], list[Evidence]]
 ) -> Report | None:
-    """For a question that asks for an amount and a share ("how much FDI … and what share of the national
-    total?"), a report of the one the newest report lacks, from the best sentence of the newest report's source
-    that states it: a ranked one, or one `following` a sentence of that source that states a figure ("… 16.9%
-    of the country's FDI", after the amount). Both halves then come from one report, one period."""
-    units = asked_units(query) if query.asks_quantity and found else set()
-    if "percent" not in units or not units & _MONEY or quantities_asked(query.text) < 2:
+    """For a question that asks for an amount and a share or a rank ("how much FDI … and what share of the
+    national total?", "… and where did it rank?"), a report of what the newest report lacks, from the best
+    sentence of the newest report's source that states it: a ranked one, or a neighbour of a sentence of that
+    source that states a figure ("… 16.9% of the country's FDI" after the amount, "… đứng đầu." before it).
+    Both halves then come from one report, one period."""
+    units = asked_units(query) if found and query.asks_quantity else set()
+    halves = units & {"percent", "rank"}
+    if not halves or not units & _MONEY:
         return None
     lead = found[0].evidence
     have = {f.unit for f in found[0].figures}
-    missing = units & _MONEY if "percent" in have else {"percent"} if have & _MONEY else set()
+    missing = halves - have if have & _MONEY else units & _MONEY
+    if not missing:
+        return None
 
     def stated(ev: Evidence, wanted: set[str]) -> tuple[Figure, ...]:
         figures = (f for national in (False, True) for f in local_figures(ev.sentence.text, national) if f.unit in wanted)
         return _first_per_unit(figures, ev.sentence.text)
 
     same = [ev for ev in ranked if ev.sentence.source == lead.sentence.source and ev != lead]
-    after = [f for ev in [lead, *same] if stated(ev, have) for f in following(ev)]
-    return next((Report(ev, figures) for ev in same + after for figures in [stated(ev, missing)] if figures), None)
+    after = [f for ev in [lead, *same] if stated(ev, have) for f in neighbours(ev)]
+    # The whole's figure of the same year: not a part's ("Nếu chỉ tính vốn cấp mới …, … 4,84 tỷ USD"), nor
+    # another year's ("năm 2023 tỉnh chỉ xếp thứ 7" beside the 2024 total).
+    wanted_years = set(query.years) or set(years(lead.sentence.text))
+    whole = (
+        ev for ev in same + after
+        if not _part_opener().match(ev.sentence.text) and (not wanted_years or not years(ev.sentence.text) or wanted_years & set(years(ev.sentence.text)))
+    )
+    return next((Report(ev, figures) for ev in whole for figures in [stated(ev, missing)] if figures), None)
 
 
 def _in_context(ev: Evidence) -> str:
@@ -490,15 +545,17 @@ def _of_another(query: Query, sentence: str, figure: Figure) -> bool:
         if not _LOCATED_BEFORE.search(before[: m.start()]) and not _LOCATED_AFTER.match(before[m.end() :]):
             mentions.append((m.end(), by_term[m.group(0)]))
     folded = fold(before)
-    mentions += [(m.end(), None) for n in query.names for m in re.finditer(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded)]
+    mentions += [(m.end(), None) for n in query.names for m in re.finditer(whole_word(fold(n)), folded)]
     _, nearest = max(mentions, key=lambda m: m[0])
     return nearest is not None and nearest not in asked and nearest.english[0] not in EVERYWHERE
 
 
-def older_differing(found: list[Report]) -> list[Report]:
-    """The older reports whose figures differ from the newest one's (the ones an answer names)."""
-    values = {f.value for f in found[0].figures} if found else set()
-    return [r for r in found[1:] if {f.value for f in r.figures} != values]
+def older_differing(found: list[Report], other_half: Report | None = None) -> list[Report]:
+    """The older reports whose figures differ from the newest one's (the ones an answer names); with the
+    other half of a compound question, an older report of that half's figure, or of both, differs in nothing."""
+    newest = {f.value for f in found[0].figures} if found else set()
+    other = {f.value for f in other_half.figures} if other_half else newest
+    return [r for r in found[1:] if {f.value for f in r.figures} not in (newest, other, newest | other)]
 
 
 def trends(shown: list[Report], number: Callable[[Evidence], int], language: str) -> list[Trend]:
@@ -506,7 +563,7 @@ def trends(shown: list[Report], number: Callable[[Evidence], int], language: str
     measure, at its source's date (an undated one cannot be placed), labelled in the reader's language
     and numbered as the answer cites it. A measure with fewer than two points is no trend."""
     series = []
-    for unit in dict.fromkeys(f.unit for f in shown[0].figures) if shown else ():
+    for unit in dict.fromkeys(f.unit for f in shown[0].figures if f.unit != "rank") if shown else ():  # a place is no amount
         points = [
             TrendPoint(r.date, f.value, f.render(language), number(r.evidence))
             for r in shown

@@ -89,23 +89,28 @@ class Terms:
         return sum(w for w, hit in zip(self.weights, found) if hit) / total if total else 0.0
 
 
-def following(ev: Evidence, chunks: list[Chunk], vectors: list[np.ndarray], limit: int) -> list[Evidence]:
-    """The `limit` sentences after `ev` in its document, from its chunk and the next (`chunks`, with their
-    stored sentence `vectors`), scored as `ev`: the sentence that continues a figure ("…, 16.9% of the
-    country's total") may sit in a chunk retrieval did not bring."""
-    found: list[Evidence] = []
-    before = ev.sentence.text
+def neighbours(ev: Evidence, chunks: list[Chunk], vectors: list[np.ndarray], limit: int) -> list[Evidence]:
+    """The `limit` sentences after `ev` in its document, then the one before it, from `chunks` (its own and
+    those beside it, in document order, with their stored sentence `vectors`), scored as `ev`: the sentence
+    that continues a figure ("…, 16.9% of the country's total") or leads to it ("… Bắc Ninh đứng đầu.") may
+    sit where retrieval did not look."""
+    after: list[Evidence] = []
+    previous: list[Evidence] = []
+    seen: set[int] = set()
+    before = ""
     for chunk, stored in zip(chunks, vectors):
         for position, span in enumerate(chunk.sentences):
-            if chunk.id == ev.sentence.chunk_id and span.start <= ev.sentence.start:
+            if span.start in seen:  # chunks overlap
                 continue
-            if len(found) >= limit:
-                return found
+            seen.add(span.start)
             text = chunk.sentence_text(position)
-            sentence = Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before)
-            found.append(Evidence(sentence, ev.score, ev.similarity, stored[position]))
+            found = Evidence(Sentence(chunk.id, chunk.source, chunk.title, chunk.date, span.start, span.end, text, before), ev.score, ev.similarity, stored[position])
             before = text
-    return found
+            if span.start < ev.sentence.start:
+                previous = [found]
+            elif span.start > ev.sentence.start and len(after) < limit:
+                after.append(found)
+    return after + previous
 
 
 def by_best_sentence(chunks: list[ScoredChunk], ranked: list[Evidence]) -> list[ScoredChunk]:

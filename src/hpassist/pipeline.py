@@ -28,7 +28,7 @@ from . import compose
 from .citations import Verifier, sentences_of
 from .condense import Condenser, History
 from .conflicts import Report, complement, older_differing, reports, trends
-from .evidence import EvidenceSelector, following
+from .evidence import EvidenceSelector, neighbours
 from .generation import GenerationError, Generator
 from .index import Index
 from .language import detect_language
@@ -117,15 +117,15 @@ class Pipeline:
             decision = self.gate.decide(search, ranked)
         with clock.step("figures"):
             found = reports(search, ranked, self.settings.min_similarity, self.index.document_texts())
-            other_half = complement(search, found, ranked, self._following) if found else None
+            other_half = complement(search, found, ranked, self._neighbours) if found else None
         facts = self.facts(decision, found, other_half) if decision.answerable else []
         return Gathered(retrieval, ranked, decision, found, facts, other_half)
 
-    def _following(self, ev: Evidence) -> list[Evidence]:
-        """The few sentences after `ev` in its document, from its chunk and the next one."""
+    def _neighbours(self, ev: Evidence) -> list[Evidence]:
+        """The few sentences after `ev` in its document and the one before it, from its chunk and those beside it."""
         chunk = self.index.chunk_by_id().get(ev.sentence.chunk_id)
-        chunks = [c for c in (chunk, chunk and self.index.adjacent(chunk, 1)) if c]
-        return following(ev, chunks, [self.index.sentence_vectors(c) for c in chunks], _FOLLOWING)
+        chunks = [c for c in (chunk and self.index.adjacent(chunk, -1), chunk, chunk and self.index.adjacent(chunk, 1)) if c]
+        return neighbours(ev, chunks, [self.index.sentence_vectors(c) for c in chunks], _FOLLOWING)
 
     def facts(self, decision: GateDecision, found: list[Report], other_half: Report | None) -> list[Evidence]:
         """Evidence for the model: the newest report of a changing figure first (with the sentence of its source
@@ -165,7 +165,7 @@ class Pipeline:
             for piece in self._answer(search, gathered.facts, draft, clock, restated=bool(lead)):
                 clock.first("first_token")
                 yield piece
-            older = older_differing(gathered.reports)
+            older = older_differing(gathered.reports, gathered.other_half)
             note = compose.older_note(older, draft)
             if note:
                 yield draft.add(note)
