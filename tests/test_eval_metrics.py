@@ -188,6 +188,16 @@ def test_a_figure_restated_in_another_scale_supports_its_sentence() -> None:
     assert citation_support(reply) == [True, False]
 
 
+def test_a_rank_restated_in_the_readers_language_supports_its_sentence() -> None:
+    reply = answer(
+        "Newest figure (2025-01): ranked 1st [1]; US$2 billion [2]. Older: ranked 3rd [3].",
+        cite(1, "Năm 2024, Bình Dương là địa phương đứng đầu."),
+        cite(2, "Vốn FDI của Bình Dương đạt 2 tỷ USD."),
+        cite(3, "Bình Dương xếp thứ 2 cả nước."),
+    )
+    assert citation_support(reply) == [True, True, False]
+
+
 def test_a_list_restated_in_the_readers_language_supports_its_sentence() -> None:
     reply = answer(
         "Nguồn liệt kê: tự động hóa, điện tử [1]. Hàn Quốc đầu tư [2].",

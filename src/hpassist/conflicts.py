@@ -79,6 +79,11 @@ def asks_rank(text: str) -> bool:
     return _ranks()[0].search(text) is not None
 
 
+def ranks(text: str) -> set[int]:
+    """The places a text states, in any of the three languages: "ranked 1st", "đứng đầu" and "1위" are all 1."""
+    return {int(f.value) for _, f in _rank_figures(text)}
+
+
 def _rank_figures(sentence: str) -> list[tuple[int, Figure]]:
     """The ranks a sentence states, with where each starts: 'xếp thứ 7' is 7, 'đứng đầu' and '1위' are 1."""
     _, pattern, ordinals = _ranks()

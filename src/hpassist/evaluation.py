@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from hpassist.conflicts import ranks
 from hpassist.domain import glossary
 from hpassist.language import HANGUL
 from hpassist.schema import Answer, ScoredChunk
@@ -273,9 +274,9 @@ def content_terms(text: str) -> set[str]:
 
 def citation_support(answer: Answer) -> list[bool]:
     """For each citation, whether its quote shares a figure (as written, or as a value: "154억 달러" is
-    "15,4 tỷ USD"), a content word, or two domain terms in any language ("điện tử, tự động hóa" are
-    "electronics, automation"; one, such as "investment", is too common to show the quote is the source) with
-    the sentence citing it."""
+    "15,4 tỷ USD", "ranked 1st" is "đứng đầu"), a content word, or two domain terms in any language ("điện tử,
+    tự động hóa" are "electronics, automation"; one, such as "investment", is too common to show the quote is
+    the source) with the sentence citing it."""
     support = []
     for citation in answer.citations:
         sentence = marker_sentence(answer.text, citation.index)
@@ -284,6 +285,7 @@ def citation_support(answer: Answer) -> list[bool]:
             and bool(
                 content_terms(sentence) & content_terms(citation.quote)
                 or _amounts(sentence) & _amounts(citation.quote)
+                or ranks(strip_markers(sentence)) & ranks(citation.quote)
                 or len(_topics(sentence) & _topics(citation.quote)) >= 2
             )
         )
