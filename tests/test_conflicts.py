@@ -461,3 +461,15 @@ def test_an_amount_and_rank_question_gets_both_from_one_source_and_year():
     assert older_differing(found, other) == [] and older_differing(found) == found[1:]
     alone = parse_query("Where does Korea rank among Binh Duong's investors by capital and by number of projects?", 120, 4000)
     assert reports(alone, [amount, older], 0.5, {}) == []
+
+
+def test_a_company_named_in_hangul_by_its_document_is_the_one_asked_about():
+    """A Korean article writes "하나마이크론" where the question writes "Hana Micron": its sum is that company's report."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    text = "이번 투자로 누적 투자액은 20억 달러로 늘어난다."
+    ranked = _ranked(text)
+    query = parse_query("How much has Hana Micron invested in its plants in total?", 120, 4000)
+    found = reports(query, ranked, 0.5, {"0.txt": f"하나마이크론, 베트남 공장 증설. {text}"})
+    assert [r.render("en") for r in found] == ["US$2 billion"]

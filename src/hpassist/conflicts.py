@@ -17,7 +17,7 @@ from .domain import EVERYWHERE, Concept, default_measure, glossary, lines, lower
 from .periods import Period, fitting, period_of
 from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
-from .text import KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, fold, korean_value, scale_of, whole_word, years
+from .text import KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, fold, has_name, korean_value, scale_of, whole_word, years
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _DIGITS_GROUP = r"(\d[\d.,]*)"
@@ -296,7 +296,7 @@ def _about(query: Query, sentence: str, document: str) -> bool:
     # Names no glossary knows ("Amkor", "Goertek Vina") too: a figure of a text that never names them is another's.
     if named and query.names:
         where = f" {fold(sentence)} {fold(document)} "
-        named = all(re.search(whole_word(fold(n)), where) for n in query.names)
+        named = all(has_name(where, n) for n in query.names)  # as written, or in Hangul: 삼성디스플레이
     return named and (not topics or any(c.found_in(sentence) for c in topics))
 
 
@@ -320,7 +320,7 @@ def _part_of_another(query: Query, sentence: str) -> bool:
     folded = f" {fold(scope)} "
     return not (
         any(c.found_in(scope) for c in query.all_concepts)
-        or any(re.search(whole_word(fold(n)), folded) for n in query.names)
+        or any(has_name(folded, n) for n in query.names)
         or set(years(scope)) & set(query.years)
     )
 
