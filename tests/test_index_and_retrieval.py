@@ -115,3 +115,23 @@ def test_a_quantity_question_sees_every_document_that_states_the_figure(assistan
     query = parse_query("How many projects has the Republic of Korea registered in Hai Phong?", 120, 4000)
     texts = [c.chunk.text for c in assistant.pipeline.retriever.search(query).chunks]
     assert any("320 dự án" in t for t in texts)
+
+
+def test_the_figure_pass_takes_a_chunk_of_the_measure_asked_not_any_sum():
+    """"How much did Da Nang export?": a document whose only dollar sum is FDI is no export figure, so the pass
+    reaches past it for the one that states exports; a rate question takes any chunk with a rate."""
+    from hpassist.retrieval import _figure_chunks
+    from hpassist.schema import Chunk, Span
+
+    def chunk(source: str, date: str, text: str) -> Chunk:
+        return Chunk(f"{source}#0", source, source, date, "en", 0, len(text), text, (Span(0, len(text)),))
+
+    by_id = {c.id: c for c in (
+        chunk("fdi.txt", "2025-10", "Da Nang drew US$1.2 billion of FDI in nine months."),
+        chunk("trade.txt", "2025-09", "Da Nang's exports came to US$2.1 billion in nine months."),
+        chunk("growth.txt", "2025-08", "Da Nang's industrial output grew 9.5%."),
+    )}
+    exports = parse_query("How much did Da Nang export in 2025?", 120, 4000)
+    assert _figure_chunks(exports, [], list(by_id), by_id, 1, set(), {}) == ["trade.txt#0"]
+    growth = parse_query("What percentage did Da Nang's output grow by?", 120, 4000)
+    assert _figure_chunks(growth, [], list(by_id), by_id, 1, set(), {}) == ["growth.txt#0"]

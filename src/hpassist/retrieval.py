@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .conflicts import asked_units, local_figures
-from .domain import weight
+from .domain import measures_named, weight
 from .index import Index
 from .periods import period_of
 from .query import Query
@@ -113,14 +113,21 @@ def _figure_chunks(
     changing figure may sit in a document whose best passage ranks below the pool (or in another language).
     When the question names a company, only a chunk that names it too (its keyword tokens, `names`, among the
     chunk's `words`) counts as the pool's figure of that document: the province's FDI total is not Amkor's investment.
-    For a running total, a chunk that states one ("누적 등록 자본은 476억 달러"), not a month's flow; unless
+    For a running total, a chunk that states one ("누적 등록 자본은 476억 달러"), not a month's flow; of the
+    measures a question about a sum names, a chunk that names one of them (exports, not a dollar sum of FDI); unless
     the question names a year, newer documents come first."""
     units = asked_units(query)
     stock = period_of(query.text).stock
+    # Sums of money are where measures part most (FDI, exports, revenue, all in dollars); a rate stays any rate.
+    measures = {m.measure for m in measures_named(query.text)} if units & {"usd", "vnd"} else set()
 
     def states(chunk_id: str) -> bool:
         text = by_id[chunk_id].text
-        return any(f.unit in units for f in local_figures(text)) and (not stock or period_of(text).stock)
+        return (
+            any(f.unit in units for f in local_figures(text))
+            and (not stock or period_of(text).stock)
+            and (not measures or bool(measures & {m.measure for m in measures_named(text)}))
+        )
 
     def naming(chunk_id: str) -> bool:
         return bool(names & words.get(chunk_id, frozenset()))
