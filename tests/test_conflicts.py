@@ -473,3 +473,19 @@ def test_a_company_named_in_hangul_by_its_document_is_the_one_asked_about():
     query = parse_query("How much has Hana Micron invested in its plants in total?", 120, 4000)
     found = reports(query, ranked, 0.5, {"0.txt": f"하나마이크론, 베트남 공장 증설. {text}"})
     assert [r.render("en") for r in found] == ["US$2 billion"]
+
+
+def test_a_document_names_the_subject_by_its_opening_not_a_mention_further_down():
+    """A province's FDI total is not Korea's because the article lists Korea's projects in its last paragraph;
+    in an article that opens on Korea's investment, a sentence that leaves Korea unnamed is still Korea's."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    total = "Over 2024 the city drew US$1.2 billion of foreign direct investment."
+    ranked = _ranked(total)
+    query = parse_query("How much has Korea invested in Da Nang?", 120, 4000)
+    about_the_city = f"Da Nang's FDI in 2024. {total} " + "Projects came from many countries. " * 12 + "Korea had 50 of them."
+    assert len(about_the_city.split("Korea")[0]) > 400
+    assert reports(query, ranked, 0.5, {"0.txt": about_the_city}) == []
+    about_korea = f"Korean investment in Da Nang keeps growing. {total}"
+    assert [r.render("en") for r in reports(query, ranked, 0.5, {"0.txt": about_korea})] == ["US$1.2 billion"]

@@ -339,6 +339,7 @@ def _part_words() -> dict[str, re.Pattern[str]]:
 
 
 _PART_REACH = weight("conflicts", "part_reach")
+_OPENING = weight("refusal", "opening")  # the gate reads a document's opening for the same purpose
 
 
 def _scopes(text: str) -> set[str]:
@@ -452,7 +453,10 @@ def reports(
     when = lambda c: _period(c[0].sentence)
     named = [c for c in stating if _about(query, _in_context(c[0]), "")]
     kept = fitting(asked, named, when)
-    by_document = [c for c in stating if c not in named and _about(query, _in_context(c[0]), documents.get(c[0].sentence.source, ""))]
+    # A document names it when its opening does (title and first sentences: what it is about), not a mention
+    # anywhere: a province's FDI total is not Korea's because the article lists Korea's projects further down.
+    opening = lambda c: documents.get(c[0].sentence.source, "")[:_OPENING]
+    by_document = [c for c in stating if c not in named and _about(query, _in_context(c[0]), opening(c))]
     for ev, figures in kept + [c for c in fitting(asked, kept + by_document, when) if c not in kept]:
         by_source.setdefault(ev.sentence.source, Report(ev, figures))
     return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
