@@ -489,3 +489,28 @@ def test_a_document_names_the_subject_by_its_opening_not_a_mention_further_down(
     assert reports(query, ranked, 0.5, {"0.txt": about_the_city}) == []
     about_korea = f"Korean investment in Da Nang keeps growing. {total}"
     assert [r.render("en") for r in reports(query, ranked, 0.5, {"0.txt": about_korea})] == ["US$1.2 billion"]
+
+
+@pytest.mark.parametrize(
+    "sentence, year",
+    [
+        ("LG Innotek will invest US$1 billion in two phases by 2030.", 2030),
+        ("Đến năm 2030, Huế phấn đấu thu hút 3 tỷ USD vốn FDI.", 2030),
+        ("엘지이노텍은 2030년까지 10억 달러를 투자한다.", 2030),
+    ],
+)
+def test_a_due_year_is_read_in_three_languages(sentence, year):
+    assert [f.value for f in local_figures(sentence) if f.unit == "deadline"] == [year]
+
+
+def test_an_amount_and_due_year_question_gets_both_and_a_due_year_alone_gets_no_report():
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+
+    ranked = _ranked("LG Innotek will invest US$1 billion in its Da Nang plant in two phases by 2030.")
+    documents = {ev.sentence.source: ev.sentence.text for ev in ranked}
+    both = parse_query("How much will LG Innotek invest in its Da Nang plant, and by which year?", 120, 4000)
+    assert [[f.render(lang) for f in r.figures] for r in reports(both, ranked, 0.5, documents) for lang in ("en", "vi", "ko")] == [
+        ["US$1 billion", "by 2030"], ["1 tỷ USD", "đến năm 2030"], ["10억 달러", "2030년까지"]]
+    alone = parse_query("By which year will LG Innotek finish its Da Nang plant?", 120, 4000)
+    assert reports(alone, ranked, 0.5, documents) == []

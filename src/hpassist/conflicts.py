@@ -95,6 +95,31 @@ def _rank_figures(sentence: str) -> list[tuple[int, Figure]]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _deadlines() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """data/deadlines.tsv: the words that ask by which year, and the pattern of a stated due year (group "year")."""
+    rows = {kind: [w.strip() for w in words.split("|") if w.strip()] for kind, words in (line.split("\t") for line in lines("deadlines.tsv"))}
+    any_of = lambda words: "|".join(whole_word(w) for w in sorted(words, key=len, reverse=True))
+    before = "|".join(rf"(?<!\w){re.escape(w)}" for w in sorted(rows["before"], key=len, reverse=True))
+    after = "|".join(re.escape(w) for w in sorted(rows["after"], key=len, reverse=True))
+    stated = rf"(?:{before})\s+(?P<year>(?:19|20)\d\d)(?!\d)|(?<!\d)(?P<ko>(?:19|20)\d\d)\s?(?:{after})"
+    return re.compile(any_of(rows["asked"]), re.IGNORECASE), re.compile(stated, re.IGNORECASE)
+
+
+def asks_deadline(text: str) -> bool:
+    """Whether a question asks by which year: "… in total, and by which year?", "đến năm nào", "언제까지"."""
+    return _deadlines()[0].search(text) is not None
+
+
+def _deadline_figures(sentence: str) -> list[tuple[int, Figure]]:
+    """The due years a sentence states, with where each starts: "2035년까지 … 16억 달러" is due by 2035."""
+    return [(m.start(), Figure("deadline", int(m.group("year") or m.group("ko")), None, m.group(0).strip())) for m in _deadlines()[1].finditer(sentence)]
+
+
+# What a question may ask beside an amount, read from the whole sentence: a place among others, a due year.
+_COMPANIONS = {"rank": asks_rank, "deadline": asks_deadline}
+
+
 # This module's units as data/units.tsv names them.
 _UNIT_NAMES = {"usd": "USD", "vnd": "VND", "percent": "%"}
 _MONEY = frozenset({"usd", "vnd"})  # this module's currencies
@@ -104,7 +129,7 @@ _MONEY = frozenset({"usd", "vnd"})  # this module's currencies
 class Figure:
     """A measured value as a source states it."""
 
-    unit: str  # "usd" | "vnd" | "projects" | "countries" | "percent" | "rank"
+    unit: str  # "usd" | "vnd" | "projects" | "countries" | "percent" | "rank" | "deadline"
     value: float
     qualifier: str | None  # "more" | "nearly" | "about"
     written: str  # exactly as in the source
@@ -178,6 +203,8 @@ def _render_value(unit: str, value: float, language: str) -> str:
         return f"US${amount} {'billion' if big else 'million'}"
     if unit == "vnd":
         return money("VND", value, language)
+    if unit == "deadline":
+        return {"vi": f"đến năm {int(value)}", "ko": f"{int(value)}년까지"}.get(language, f"by {int(value)}")
     if unit == "rank":
         n = int(value)
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -211,8 +238,9 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
     `national`, only from those about the whole country); asides in parentheses are ignored. Cached: each
     answer reads the figures of the same corpus sentences again."""
     without_asides = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), sentence)
-    # A share or a rank is relative to a whole (the country, all investors) by nature: read from the whole sentence.
-    found = [(m.start(), _figure("percent", m)) for m in _PERCENT.finditer(sentence)] + _rank_figures(sentence)
+    # A share or a rank is relative to a whole (the country, all investors) by nature, and a due year is the
+    # whole statement's: read from the whole sentence.
+    found = [(m.start(), _figure("percent", m)) for m in _PERCENT.finditer(sentence)] + _rank_figures(sentence) + _deadline_figures(sentence)
     opening = False  # "Trên phạm vi cả nước, …", "Nationwide, …": an opening phrase puts the whole sentence there
     for n, clause in enumerate(re.finditer(r"(?:[^,;]|,(?=\d))+", without_asides)):
         about_country = bool(_NATIONAL.search(clause.group(0)))
@@ -256,13 +284,10 @@ def counted(query: Query) -> set[str]:
 
 def asked_units(query: Query) -> set[str]:
     """Which units a quantity question asks for: a share, or money in the currency its measure is reported in
-    (with its number of projects), projects, countries; none when it asks for a kind of figure these do not
-    measure (an area, a count of workers)."""
+    (with its number of projects), projects, countries, and beside an amount a rank or a due year; none when
+    it asks for a kind of figure these do not measure (an area, a count of workers)."""
     names = {c.english[0] for c in query.all_concepts}
     measures = {m.measure for m in measures_named(query.text)}
-    rank = {"rank"} if asks_rank(query.text) else set()
-    if rank and not (_MONEY_CUE.search(query.text) and quantities_asked(_ranks()[0].sub(" ", query.text))):
-        return set()  # "Where does Korea rank by capital and by projects?": a place in words, no sum to compare
     if "percent" in names or "%" in query.asks_units:
         if quantities_asked(query.text) < 2:
             return {"percent"}
@@ -276,7 +301,12 @@ def asked_units(query: Query) -> set[str]:
         units |= _currencies(measures) | {"projects"}  # an amount is reported with the number of projects behind it
     if measures and all(stated_in(m, "USD") for m in measures):
         units |= _currencies(measures)  # "kim ngạch xuất nhập khẩu … bao nhiêu?": trade is a sum of money
-    return units | rank  # "how much FDI … and where did it rank?": the sum and the place
+    companions = {unit for unit, asks in _COMPANIONS.items() if asks(query.text)}
+    if companions:  # "how much FDI … and where did it rank?": the sum and the place. "Where does Korea rank by
+        # capital and by projects?" asks no sum ("몇 위", "언제까지" are no amount): a place in words, nothing to compare.
+        alone = _deadlines()[0].sub(" ", _ranks()[0].sub(" ", query.text))
+        return units | companions if units & _MONEY and quantities_asked(alone) else set()
+    return units
 
 
 def _currencies(measures: set[str]) -> set[str]:
@@ -386,7 +416,7 @@ def of_the_whole_asked(query: Query, text: str) -> str:
 
 def _meaningful(figure: Figure) -> bool:
     """A running total, not a single item ("1 dự án đến từ Hàn Quốc")."""
-    return figure.unit in _MONEY or figure.unit == "rank" or figure.value >= 2
+    return figure.unit in _MONEY or figure.unit in _COMPANIONS or figure.value >= 2
 
 
 # The starting point of a change: "from US$6.5 billion to …", "từ 6,5 tỷ USD lên …", "65억 달러(…)에서 83억 달러로".
@@ -422,7 +452,7 @@ def reports(
         first measure), the news this assistant reads: not a plant's revenue or a province's exports."""
         if not measures:
             return True
-        if figure.unit == "rank":  # a place in any measure: the one the sentence names ("đứng đầu về xuất khẩu")
+        if figure.unit in _COMPANIONS:  # a place or a due year of any measure: the one the sentence names
             return bool(({m.measure for m in measures_named(sentence)} or {default_measure()}) & measures)
         unit = _UNIT_NAMES.get(figure.unit, figure.unit)
         measure = measure_at(sentence, sentence.find(figure.written), sentence=True) or default_measure()
@@ -471,7 +501,7 @@ def complement(
     source that states a figure ("… 16.9% of the country's FDI" after the amount, "… đứng đầu." before it).
     Both halves then come from one report, one period."""
     units = asked_units(query) if found and query.asks_quantity else set()
-    halves = units & {"percent", "rank"}
+    halves = units & {"percent", *_COMPANIONS}
     if not halves or not units & _MONEY:
         return None
     lead = found[0].evidence
@@ -572,7 +602,7 @@ def trends(shown: list[Report], number: Callable[[Evidence], int], language: str
     measure, at its source's date (an undated one cannot be placed), labelled in the reader's language
     and numbered as the answer cites it. A measure with fewer than two points is no trend."""
     series = []
-    for unit in dict.fromkeys(f.unit for f in shown[0].figures if f.unit != "rank") if shown else ():  # a place is no amount
+    for unit in dict.fromkeys(f.unit for f in shown[0].figures if f.unit not in _COMPANIONS) if shown else ():  # no amounts
         points = [
             TrendPoint(r.date, f.value, f.render(language), number(r.evidence))
             for r in shown
