@@ -56,22 +56,31 @@ _NATIONAL = re.compile(
 )
 
 
+def _word_rows(name: str) -> dict[str, list[str]]:
+    """A data file of "kind<TAB>word | word …" lines: {kind: [words]}."""
+    return {kind: [w.strip() for w in words.split("|") if w.strip()] for kind, words in (line.split("\t") for line in lines(name))}
+
+
+def _any_of(words: list[str]) -> str:
+    """A regex for any of `words` as whole words, the longest first."""
+    return "|".join(whole_word(w) for w in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _ranks() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]]:
     """data/ranks.tsv: the words that ask for a rank, the pattern of a stated rank, and each ordinal word's
     number. A match's group "after" or "before" is the ordinal ("7", "seventh"), "ko" the digits before 위; none is first."""
-    rows = {kind: [w.strip() for w in words.split("|") if w.strip()] for kind, words in (line.split("\t") for line in lines("ranks.tsv"))}
-    any_of = lambda words: "|".join(whole_word(w) for w in sorted(words, key=len, reverse=True))
+    rows = _word_rows("ranks.tsv")
     ordinals = {w.lower(): int(n) for n, words in rows.items() if n.isdigit() for w in words}
     words = "|".join(re.escape(w) for w in sorted(ordinals, key=len, reverse=True))
     ordinal = lambda group: rf"(?P<{group}>\d+(?:st|nd|rd|th)?|{words})(?!\w)"
     stated = (
-        rf"(?<!người )(?:{any_of(rows['first'])})(?! đoàn)"  # "đứng đầu cả nước", not a leader or a delegation's head
-        rf"|(?:{any_of(rows['after'])})\s+(?:no\.\s*)?{ordinal('after')}"
+        rf"(?<!người )(?:{_any_of(rows['first'])})(?! đoàn)"  # "đứng đầu cả nước", not a leader or a delegation's head
+        rf"|(?:{_any_of(rows['after'])})\s+(?:no\.\s*)?{ordinal('after')}"
         rf"|(?<!\w){ordinal('before')}[- ](?:{'|'.join(map(re.escape, rows['before']))})(?!\w)"
         r"|(?P<ko>\d+)\s?위(?!원)"  # 전국 1위, 2위 투자국
     )
-    return re.compile(any_of(rows["asked"]), re.IGNORECASE), re.compile(stated, re.IGNORECASE), ordinals
+    return re.compile(_any_of(rows["asked"]), re.IGNORECASE), re.compile(stated, re.IGNORECASE), ordinals
 
 
 def asks_rank(text: str) -> bool:
@@ -98,12 +107,11 @@ def _rank_figures(sentence: str) -> list[tuple[int, Figure]]:
 @lru_cache(maxsize=1)
 def _deadlines() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """data/deadlines.tsv: the words that ask by which year, and the pattern of a stated due year (group "year")."""
-    rows = {kind: [w.strip() for w in words.split("|") if w.strip()] for kind, words in (line.split("\t") for line in lines("deadlines.tsv"))}
-    any_of = lambda words: "|".join(whole_word(w) for w in sorted(words, key=len, reverse=True))
+    rows = _word_rows("deadlines.tsv")
     before = "|".join(rf"(?<!\w){re.escape(w)}" for w in sorted(rows["before"], key=len, reverse=True))
     after = "|".join(re.escape(w) for w in sorted(rows["after"], key=len, reverse=True))
     stated = rf"(?:{before})\s+(?P<year>(?:19|20)\d\d)(?!\d)|(?<!\d)(?P<ko>(?:19|20)\d\d)\s?(?:{after})"
-    return re.compile(any_of(rows["asked"]), re.IGNORECASE), re.compile(stated, re.IGNORECASE)
+    return re.compile(_any_of(rows["asked"]), re.IGNORECASE), re.compile(stated, re.IGNORECASE)
 
 
 def asks_deadline(text: str) -> bool:
@@ -495,8 +503,8 @@ def reports(
 def complement(
     query: Query, found: list[Report], ranked: list[Evidence], neighbours: Callable[[Evidence], list[Evidence]]
 ) -> Report | None:
-    """For a question that asks for an amount and a share or a rank ("how much FDI … and what share of the
-    national total?", "… and where did it rank?"), a report of what the newest report lacks, from the best
+    """For a question that asks for an amount and a share, a rank or a due year ("how much FDI … and what share
+    of the national total?", "… and where did it rank?"), a report of what the newest report lacks, from the best
     sentence of the newest report's source that states it: a ranked one, or a neighbour of a sentence of that
     source that states a figure ("… 16.9% of the country's FDI" after the amount, "… đứng đầu." before it).
     Both halves then come from one report, one period."""
@@ -514,16 +522,18 @@ def complement(
         figures = (f for national in (False, True) for f in local_figures(ev.sentence.text, national) if f.unit in wanted)
         return _first_per_unit(figures, ev.sentence.text)
 
-    same = [ev for ev in ranked if ev.sentence.source == lead.sentence.source and ev != lead]
-    after = [f for ev in [lead, *same] if stated(ev, have) for f in neighbours(ev)]
-    # The whole's figure of the same year: not a part's ("Nếu chỉ tính vốn cấp mới …, … 4,84 tỷ USD"), nor
-    # another year's ("năm 2023 tỉnh chỉ xếp thứ 7" beside the 2024 total).
     wanted_years = set(query.years) or set(years(lead.sentence.text))
-    whole = (
-        ev for ev in same + after
-        if not _part_opener().match(ev.sentence.text) and (not wanted_years or not years(ev.sentence.text) or wanted_years & set(years(ev.sentence.text)))
-    )
-    return next((Report(ev, figures) for ev in whole for figures in [stated(ev, missing)] if figures), None)
+
+    def of_the_whole_that_year(ev: Evidence) -> bool:
+        """Not a part's figure ("Nếu chỉ tính vốn cấp mới …, … 4,84 tỷ USD"), nor another year's ("năm 2023
+        tỉnh chỉ xếp thứ 7" beside the 2024 total)."""
+        own = set(years(ev.sentence.text))
+        return not _part_opener().match(ev.sentence.text) and (not wanted_years or not own or bool(wanted_years & own))
+
+    same = [ev for ev in ranked if ev.sentence.source == lead.sentence.source and ev != lead]
+    beside = [f for ev in [lead, *same] if stated(ev, have) for f in neighbours(ev)]
+    candidates = (ev for ev in same + beside if of_the_whole_that_year(ev))
+    return next((Report(ev, figures) for ev in candidates for figures in [stated(ev, missing)] if figures), None)
 
 
 def _in_context(ev: Evidence) -> str:
