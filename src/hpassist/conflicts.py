@@ -83,11 +83,6 @@ def _ranks() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]]:
     return re.compile(_any_of(rows["asked"]), re.IGNORECASE), re.compile(stated, re.IGNORECASE), ordinals
 
 
-def asks_rank(text: str) -> bool:
-    """Whether a question asks for a rank: "where did it rank nationally?", "xếp thứ mấy", "순위는 몇 위"."""
-    return _ranks()[0].search(text) is not None
-
-
 def ranks(text: str) -> set[int]:
     """The places a text states, in any of the three languages: "ranked 1st", "đứng đầu" and "1위" are all 1."""
     return {int(f.value) for _, f in _rank_figures(text)}
@@ -114,23 +109,32 @@ def _deadlines() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(_any_of(rows["asked"]), re.IGNORECASE), re.compile(stated, re.IGNORECASE)
 
 
-def asks_deadline(text: str) -> bool:
-    """Whether a question asks by which year: "… in total, and by which year?", "đến năm nào", "언제까지"."""
-    return _deadlines()[0].search(text) is not None
-
-
 def _deadline_figures(sentence: str) -> list[tuple[int, Figure]]:
     """The due years a sentence states, with where each starts: "2035년까지 … 16억 달러" is due by 2035."""
     return [(m.start(), Figure("deadline", int(m.group("year") or m.group("ko")), None, m.group(0).strip())) for m in _deadlines()[1].finditer(sentence)]
 
 
-# What a question may ask beside an amount, read from the whole sentence: a place among others, a due year.
-_COMPANIONS = {"rank": asks_rank, "deadline": asks_deadline}
+# What a question may ask beside an amount, read from the whole sentence: a place among others ("where did it
+# rank?", "xếp thứ mấy", "순위는 몇 위"), a due year ("by which year?", "đến năm nào", "언제까지"); each unit's
+# reader returns the pattern of the words that ask for it first.
+_COMPANIONS = {"rank": _ranks, "deadline": _deadlines}
+
+
+def _companions_asked(text: str) -> tuple[set[str], str]:
+    """The companion figures a question asks for, and its text without the words that ask for them ("몇 위",
+    "언제까지" ask for no amount)."""
+    asked, rest = set(), text
+    for unit, reader in _COMPANIONS.items():
+        asking = reader()[0]
+        if asking.search(rest):
+            asked.add(unit)
+            rest = asking.sub(" ", rest)
+    return asked, rest
 
 
 # This module's units as data/units.tsv names them.
 _UNIT_NAMES = {"usd": "USD", "vnd": "VND", "percent": "%"}
-_MONEY = frozenset({"usd", "vnd"})  # this module's currencies
+MONEY = frozenset({"usd", "vnd"})  # the currencies this module reads sums in
 
 
 @dataclass(frozen=True)
@@ -309,18 +313,17 @@ def asked_units(query: Query) -> set[str]:
         units |= _currencies(measures) | {"projects"}  # an amount is reported with the number of projects behind it
     if measures and all(stated_in(m, "USD") for m in measures):
         units |= _currencies(measures)  # "kim ngạch xuất nhập khẩu … bao nhiêu?": trade is a sum of money
-    companions = {unit for unit, asks in _COMPANIONS.items() if asks(query.text)}
+    companions, rest = _companions_asked(query.text)
     if companions:  # "how much FDI … and where did it rank?": the sum and the place. "Where does Korea rank by
-        # capital and by projects?" asks no sum ("몇 위", "언제까지" are no amount): a place in words, nothing to compare.
-        alone = _deadlines()[0].sub(" ", _ranks()[0].sub(" ", query.text))
-        return units | companions if units & _MONEY and quantities_asked(alone) else set()
+        # capital and by projects?" asks no sum: a place in words, nothing to compare.
+        return units | companions if units & MONEY and quantities_asked(rest) else set()
     return units
 
 
 def _currencies(measures: set[str]) -> set[str]:
     """The currencies sums of the named measures are reported in (data/measures.tsv lists it first): US
     dollars for foreign investment and trade, đồng for domestic investment; dollars when none is named."""
-    reported = {currency.lower() for m in measures if (currency := reported_in(m))} & _MONEY
+    reported = {currency.lower() for m in measures if (currency := reported_in(m))} & MONEY
     return reported or {"usd"}
 
 
@@ -424,7 +427,7 @@ def of_the_whole_asked(query: Query, text: str) -> str:
 
 def _meaningful(figure: Figure) -> bool:
     """A running total, not a single item ("1 dự án đến từ Hàn Quốc")."""
-    return figure.unit in _MONEY or figure.unit in _COMPANIONS or figure.value >= 2
+    return figure.unit in MONEY or figure.unit in _COMPANIONS or figure.value >= 2
 
 
 # The starting point of a change: "from US$6.5 billion to …", "từ 6,5 tỷ USD lên …", "65억 달러(…)에서 83억 달러로".
@@ -510,11 +513,11 @@ def complement(
     Both halves then come from one report, one period."""
     units = asked_units(query) if found and query.asks_quantity else set()
     halves = units & {"percent", *_COMPANIONS}
-    if not halves or not units & _MONEY:
+    if not halves or not units & MONEY:
         return None
     lead = found[0].evidence
     have = {f.unit for f in found[0].figures}
-    missing = halves - have if have & _MONEY else units & _MONEY
+    missing = halves - have if have & MONEY else units & MONEY
     if not missing:
         return None
 

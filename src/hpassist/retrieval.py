@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .conflicts import asked_units, local_figures
+from .conflicts import MONEY, asked_units, local_figures
 from .domain import measures_named, weight
 from .index import Index
 from .periods import period_of
@@ -119,7 +119,7 @@ def _figure_chunks(
     units = asked_units(query)
     stock = period_of(query.text).stock
     # Sums of money are where measures part most (FDI, exports, revenue, all in dollars); a rate stays any rate.
-    measures = {m.measure for m in measures_named(query.text)} if units & {"usd", "vnd"} else set()
+    measures = {m.measure for m in measures_named(query.text)} if units & MONEY else set()
 
     def states(chunk_id: str) -> bool:
         text = by_id[chunk_id].text
