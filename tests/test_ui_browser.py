@@ -187,11 +187,15 @@ def _tab(page, name: str) -> None:
 
 
 def _upload(page, files: list[dict]) -> None:
-    """Drop files on the Documents tab and wait for its report."""
+    """Drop files on the Documents tab and wait for *this* upload's report: the previous report also says
+    "Upload done", so wait until the report has a row for every file (by the plain name Gradio keeps)."""
     from playwright.sync_api import expect
 
     page.locator("#doc-upload input[type=file]").set_input_files(files)
-    expect(page.locator("#doc-report")).to_contain_text("Upload done", timeout=ANSWER_MS)
+    report = page.locator("#doc-report")
+    expect(report).to_contain_text("Upload done", timeout=ANSWER_MS)
+    for name in {Path(f["name"]).name for f in files}:
+        expect(report.locator("tr", has_text=name)).to_have_count(1, timeout=ANSWER_MS)
 
 
 def test_documents_tab_adds_a_document_that_answers_and_removes_it(docs_page, library, outside: list[str]) -> None:
