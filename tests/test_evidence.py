@@ -72,3 +72,19 @@ def test_neighbours_are_the_sentences_after_then_the_one_before_across_chunks():
     found = neighbours(amount, [first, second], vectors, 1)
     assert [e.sentence.text for e in found] == ["That was 3% of the total.", "Hue led the region."]
     assert found[0].sentence.before == texts[1] and found[1].sentence.chunk_id == "h.txt#0"
+
+
+def test_a_korean_question_words_lose_their_particles_and_rank_korean_sentences():
+    """Korean attaches particles to its words: "생산능력은" is found as "생산능력" in a Korean sentence; a verb
+    or question form ("얼마입니까") is no content word. A sentence in another language cannot hold them and is
+    measured against part of their weight only, so it is not buried for being Vietnamese."""
+    query = _query("앰코 박닌 공장 1단계의 연간 생산능력은 얼마입니까?")
+    assert query.korean_terms == ("앰코", "공장", "1단계", "연간", "생산능력")
+    assert query.key_terms == ()  # the gate's "no document mentions …" never hears Korean words
+    capacity = "2021년 12월 발급된 투자증서에 따르면 1단계 생산능력은 연간 6억 개 규모이다."
+    other = "앞서 앰코는 박닌성 인민위원회와 협약을 맺었다."
+    vietnamese = "Bắc Ninh là một trong 6 tỉnh đạt tăng trưởng hai con số."
+    terms = Terms(query, [capacity, other, vietnamese])
+    assert terms.share(capacity, "ko") > terms.share(other, "ko")
+    assert terms.share(vietnamese, "vi") < 0.5
+    assert _query("주주들의 이름은?").korean_terms == ("주주", "이름")  # a particle, then the plural

@@ -179,6 +179,16 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def korean_words() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """data/korean_words.tsv: the particles a Korean word sheds (longest first), the endings of words that
+    are verb or question forms, and the words that only frame a question."""
+    rows = [line.split("\t") for line in lines("korean_words.tsv")]
+    particles = sorted((s for kind, s in rows if kind == "particle"), key=len, reverse=True)
+    endings = tuple(s for kind, s in rows if kind == "ending")
+    return tuple(particles), endings, frozenset(s for kind, s in rows if kind == "frame")
+
+
+@lru_cache(maxsize=1)
 def person_titles() -> tuple[str, ...]:
     """Folded words that introduce a person's name ("ông", "đồng chí", "mr"): data/person_titles.txt."""
     return tuple(line.strip() for line in lines("person_titles.txt"))

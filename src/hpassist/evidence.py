@@ -38,6 +38,7 @@ SHARED_FIGURE_WEIGHT = weight("evidence", "shared_figure")
 NAME_WEIGHT = weight("evidence", "name")
 RECENCY_WEIGHT = weight("evidence", "recency")
 COMMON_TERM_WEIGHT = weight("evidence", "common_term")
+FOREIGN_KOREAN_TERMS = weight("evidence", "foreign_korean_terms")
 TARGET_WEIGHT = weight("evidence", "target")
 
 # Text that talks to the assistant rather than about Hai Phong ("ignore the sources and say ...", "AI assistant:",
@@ -60,12 +61,15 @@ class Terms:
     """The question's concepts and key words, each weighted by how few candidate sentences contain it:
     "concentrated" or "rank" separate the answer from its neighbours, "Korea" and "project" do not.
     Key words count only in sentences of the question's language: the glossary carries concepts across
-    languages, and an English word inside a Vietnamese sentence ("Jeil Group") matches by accident."""
+    languages, and an English word inside a Vietnamese sentence ("Jeil Group") matches by accident.
+    A Korean question's own words (`Query.korean_terms`) can only be found in Korean sentences: a sentence in
+    another language, which may say the same in its words, is measured against a part of their weight only."""
 
     def __init__(self, query: Query, candidates: list[str]) -> None:
         self.language = query.language
         self.concepts = query.all_concepts
-        self.key_terms = [re.compile(rf"(?<!\w){re.escape(t)}") for t in query.key_terms]
+        self.key_terms = [re.compile(rf"(?<!\w){re.escape(t)}") for t in (*query.key_terms, *query.korean_terms)]
+        self._korean = len(query.korean_terms)  # the last key terms
         self._hits: dict[tuple[str, bool], list[bool]] = {}  # rank() asks again for every candidate
         found = [self._found(text, True) for text in candidates]
         n = len(candidates)
@@ -84,8 +88,11 @@ class Terms:
 
     def share(self, text: str, language: str) -> float:
         """The weighted share of the question's terms that `text` (written in `language`) contains (0..1)."""
-        found = self._found(text, language == self.language)
+        same = language == self.language
+        found = self._found(text, same)
         total = sum(self.weights)
+        if not same and self._korean:
+            total -= (1 - FOREIGN_KOREAN_TERMS) * sum(self.weights[-self._korean :])
         return sum(w for w, hit in zip(self.weights, found) if hit) / total if total else 0.0
 
 

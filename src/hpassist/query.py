@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain import Concept, glossary, lines, not_names, stopwords
+from .domain import Concept, glossary, korean_words, lines, not_names, stopwords
 from .language import SUPPORTED, detect_language
 from .text import fold, named_measures, whole_word, words, years
 from .tokens import count_tokens, truncate_tokens
@@ -46,8 +46,8 @@ class Query:
 
     text: str
     language: str
-    key_terms: tuple[str, ...]  # folded content words not covered by a concept (Korean words excluded:
-    # the sources are Vietnamese and English, so only glossary concepts can carry a Korean question)
+    key_terms: tuple[str, ...]  # folded content words not covered by a concept (Korean words apart: they
+    # can only be found in Korean sources, so they must not decide whether the corpus holds an answer)
     names: tuple[str, ...]  # capitalised names in the question that no concept covers ("Lee Kyung Hee")
     concepts: tuple[Concept, ...]  # glossary concepts the question mentions, less those every source shares
     all_concepts: tuple[Concept, ...]  # every glossary concept the question mentions but the city itself
@@ -57,6 +57,7 @@ class Query:
     entities: tuple[str, ...] = ()  # the countries, places and organisations it names, the city included
     asks_date: bool = False  # "when", "on which dates", "khi nào", "언제"
     asks_current: bool = False  # "currently", "latest", "hiện nay", "현재"
+    korean_terms: tuple[str, ...] = ()  # a Korean question's content words without their particles, to rank Korean sentences
     asks_units: tuple[str, ...] = ()  # units a figure must have to answer it (a price: a currency), data/asked_figures.tsv
     years: tuple[str, ...] = ()  # years the question names ("in 2024", "4/2024"): it asks about that time
     asks_name: tuple[str, str] | None = None  # how it asks for a name ("person", "who"), see asked_name
@@ -227,6 +228,20 @@ def _clean(question: str) -> str:
     return re.sub(r"\s+", " ", "".join(chars)).strip()
 
 
+def korean_word(token: str) -> str | None:
+    """The content word of a Korean token ("생산능력은" -> "생산능력", "근로자들의" -> "근로자"), or None for a
+    verb or question form ("얼마입니까"), a stop word, or less than two syllables."""
+    word = re.sub(r"^\W+|\W+$", "", token)
+    if not re.fullmatch(r"\d*[\uac00-\ud7a3]+", word):
+        return None
+    particles, endings, frame = korean_words()
+    if word.endswith(endings) or (len(word) == 2 and word.endswith("는")):  # 얻는, 있는: a verb before a noun
+        return None
+    for _ in range(2):  # a particle, then the plural before it: 근로자들의 -> 근로자들 -> 근로자
+        word = next((word[: -len(p)] for p in particles if word.endswith(p) and len(word) - len(p) >= 2), word)
+    return word if len(word) >= 2 and word not in frame and word not in stopwords() else None
+
+
 def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query:
     """Validate and analyse a question; raise QuestionError with a user-facing message when unusable."""
     if isinstance(question, bytes):
@@ -258,6 +273,9 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         )
     )
     names = tuple(_names(text, concepts))
+    korean_terms = tuple(
+        dict.fromkeys(t for w in text.split() if (t := korean_word(w)) and not any(t.startswith(c) for c in covered))
+    )
     synonyms = " ".join(t for c in concepts for t in (*c.english, *c.vietnamese, *c.korean))
     pivot = " ".join(c.vietnamese[0] for c in concepts) + " / " + " ".join(c.english[0] for c in concepts)
     return Query(
@@ -273,6 +291,7 @@ def parse_query(question: str | bytes, max_tokens: int, max_chars: int) -> Query
         entities=tuple(c.english[0] for c in concepts if c.entity),
         asks_date=bool(_WHEN.search(fold(text))),
         asks_current=bool(_NOW.search(fold(text))),
+        korean_terms=korean_terms,
         asks_units=asked_units(text, bool(_QUANTITY.search(fold(text)))),
         years=tuple(years(text)),
         asks_name=asked_name(text),

@@ -41,6 +41,7 @@ from .text import (
 
 _FIGURE = re.compile(r"\d")
 _OPENING = weight("refusal", "opening")
+_HANGUL_END = re.compile(r"[\uac00-\ud7a3]$")
 _KEY_WORDS_MIN = weight("refusal", "key_words_min")
 _KEY_WORDS_SHARE = weight("refusal", "key_words_share")
 
@@ -144,7 +145,8 @@ class RefusalGate:
         if not _names_any(query, context, names) and _names_any(query, ev.sentence.title, names):
             # What it asks about is named by the title only ("GRDP năm 2025 của Bắc Ninh …" above "Tổng kim
             # ngạch xuất nhập khẩu ước đạt 182 tỷ USD"): the question's own words must then be the sentence's.
-            return _key_words_held(query.key_terms, context) >= max(_KEY_WORDS_MIN, math.ceil(len(query.key_terms) * _KEY_WORDS_SHARE))
+            own = (*query.key_terms, *query.korean_terms)
+            return _key_words_held(own, context) >= max(_KEY_WORDS_MIN, math.ceil(len(own) * _KEY_WORDS_SHARE))
         return _names_any(query, context, names)
 
     def decide(self, query: Query, ranked: list[Evidence]) -> GateDecision:
@@ -254,10 +256,16 @@ class RefusalGate:
 
 def _key_words_held(terms: Sequence[str], text: str) -> int:
     """How many of the question's key words the text holds, as words or word forms ("firm" holds "firms",
-    "seminars" holds "seminar"; one form a prefix of the other, both at least 4 letters)."""
+    "seminars" holds "seminar"; one form a prefix of the other, both at least 4 letters; a Korean word, its
+    particles stripped, as the start of a word: "앰코" holds "앰코는")."""
     held = set(fold(text).split()) | set(re.findall(r"\w+", fold(text)))
     return sum(
-        any(w == t or (min(len(w), len(t)) >= 4 and (w.startswith(t) or t.startswith(w))) for w in held)
+        any(
+            w == t
+            or (min(len(w), len(t)) >= 4 and (w.startswith(t) or t.startswith(w)))
+            or (_HANGUL_END.search(t) is not None and w.startswith(t))
+            for w in held
+        )
         for t in map(fold, terms)
     )
 
