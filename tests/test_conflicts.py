@@ -334,7 +334,7 @@ def test_a_sum_in_dong_is_read_and_restated_with_every_digit():
     assert capital.render("vi") == "hơn 95,25 nghìn tỷ đồng"
     (vi,) = local_figures("khối trong nước đăng ký 12.345,06 tỷ đồng")
     assert vi.unit == "vnd" and vi.render("vi") == "12.345,06 tỷ đồng"  # not rounded to 12,345 nghìn tỷ
-    assert [f.unit for f in local_figures("Rent averaged 2.4 million VND/m² a term.")] == []  # a price, not a sum
+    assert [f.unit for f in local_figures("Rent averaged 2.4 million VND/m² a term.")] == ["VND/m2"]  # a price, not a sum
 
 
 def test_domestic_investment_is_reported_in_dong_and_foreign_investment_in_dollars():
@@ -514,3 +514,28 @@ def test_an_amount_and_due_year_question_gets_both_and_a_due_year_alone_gets_no_
         ["US$1 billion", "by 2030"], ["1 tỷ USD", "đến năm 2030"], ["10억 달러", "2030년까지"]]
     alone = parse_query("By which year will LG Innotek finish its Da Nang plant?", 120, 4000)
     assert reports(alone, ranked, 0.5, documents) == []
+
+
+def test_an_undated_guide_reports_its_latest_year_price_and_a_compared_year_dates_nothing():
+    """A tenant guide with no date lists rents by year ("- 2021 (Savills): … US$106/m²"; "- 2024 (CBRE): …
+    . Da Nang posted … US$160/m², 40% above its 2022 level"): the rent question gets the latest year's
+    price, dated by that year, though a closer sentence states an older one."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+    from hpassist.schema import Evidence, Sentence
+
+    def ev(text: str, similarity: float, before: str = "") -> Evidence:
+        return Evidence(Sentence("g.txt#0", "g.txt", "Da Nang industrial land", None, 0, len(text), text, before), 1.0, similarity)
+
+    older = ev("The average asking rent in Da Nang rose to US$106/m², while Hanoi stayed at US$129/m².", 0.9,
+               before="- 2021 (Savills): occupancy in Da Nang reached 99%.")
+    region = "- 2024 (CBRE): the northern average climbed to about US$142/m² per lease cycle, up 5% on 2023."
+    newest = ev("Da Nang posted the sharpest increase, to US$160/m² per cycle, 40% above its 2022 level.", 0.7, before=region)
+    query = parse_query("What is the current average industrial land rent in Da Nang?", 120, 4000)
+    (report,) = reports(query, [older, ev(region, 0.8), newest], 0.8, {"g.txt": "Da Nang industrial land rents"})
+    assert (report.date, report.render("en"), report.render("vi"), report.render("ko")) == ("2024", "US$160/m²", "160 USD/m²", "160달러/㎡")
+
+
+def test_a_price_keeps_what_it_is_per():
+    assert [(f.unit, f.render("en")) for f in local_figures("Factories asked US$5/m²/month, up 0.6% on the quarter.")] == [
+        ("USD/m2/month", "US$5/m²/month"), ("percent", "0.6%")]

@@ -86,3 +86,16 @@ def test_a_goal_or_plan_is_not_what_happened():
     plan, done = "Hai Phong aims to develop 15 industrial parks.", "Hai Phong has 14 industrial parks."
     assert fitting(period_of("How many industrial parks does Hai Phong have?"), [plan, done], period_of) == [done]
     assert fitting(period_of("What is the target number of parks?"), [plan, done], period_of) == [plan, done]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Da Nang posted the sharpest increase, to US$160/m² per cycle, 40% above its 2022 level.",
+        "The northern average climbed to US$142/m², up 5% on 2022.",
+        "수출은 2022년 대비 20% 늘었다.",
+        "Vốn FDI năm nay cao hơn năm 2022.",
+    ],
+)
+def test_a_year_a_figure_is_compared_with_is_not_its_year(text):
+    assert "2022" not in period_of(text).years

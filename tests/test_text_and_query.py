@@ -101,7 +101,7 @@ def test_matching_a_prepared_corpus_agrees_with_plain_matching():
         ("5G and the 2nd plant", []),
         # a price per month, per year, per kWh or per m³; Korean writes the divisor first
         ("lương tối thiểu 4.960.000 đồng/tháng", [(4.96e6, "VND/month")]),
-        ("US$4.5 per square metre per month", [(4.5, "USD/m2")]),
+        ("US$4.5 per square metre per month", [(4.5, "USD/m2/month")]),
         ("around 2,000 VND/kWh", [(2000.0, "VND/kWh")]),
         ("㎡당 130달러", [(130.0, "USD/m2")]),
         ("산업용 전기요금은 ㎾h당 약 120원", [(120.0, "KRW/kWh")]),

@@ -17,7 +17,8 @@ from .domain import EVERYWHERE, Concept, default_measure, glossary, lines, lower
 from .periods import Period, fitting, period_of
 from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
-from .text import KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, fold, has_name, korean_value, scale_of, whole_word, years
+from .text import figures as text_figures  # the name `figures` is a report's
+from .text import KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, currencies, fold, has_name, korean_value, scale_of, whole_word, years
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _DIGITS_GROUP = r"(\d[\d.,]*)"
@@ -141,7 +142,7 @@ MONEY = frozenset({"usd", "vnd"})  # the currencies this module reads sums in
 class Figure:
     """A measured value as a source states it."""
 
-    unit: str  # "usd" | "vnd" | "projects" | "countries" | "percent" | "rank" | "deadline"
+    unit: str  # "usd" | "vnd" | "projects" | "countries" | "percent" | "rank" | "deadline" | a price ("USD/m2")
     value: float
     qualifier: str | None  # "more" | "nearly" | "about"
     written: str  # exactly as in the source
@@ -215,6 +216,9 @@ def _render_value(unit: str, value: float, language: str) -> str:
         return f"US${amount} {'billion' if big else 'million'}"
     if unit == "vnd":
         return money("VND", value, language)
+    if is_price(unit):
+        currency, _, per = unit.partition("/")
+        return money(currency, value, language) + per_suffix(per, language)
     if unit == "deadline":
         return {"vi": f"đến năm {int(value)}", "ko": f"{int(value)}년까지"}.get(language, f"by {int(value)}")
     if unit == "rank":
@@ -235,10 +239,11 @@ class Report:
 
     evidence: Evidence
     figures: tuple[Figure, ...]
+    stated: str | None = None  # an undated source's year for its figures ("- 2024 (CBRE): … US$160/m²")
 
     @property
     def date(self) -> str | None:
-        return self.evidence.sentence.date
+        return self.evidence.sentence.date or self.stated
 
     def render(self, language: str) -> str:
         return ", ".join(f.render(language) for f in self.figures)
@@ -253,6 +258,7 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
     # A share or a rank is relative to a whole (the country, all investors) by nature, and a due year is the
     # whole statement's: read from the whole sentence.
     found = [(m.start(), _figure("percent", m)) for m in _PERCENT.finditer(sentence)] + _rank_figures(sentence) + _deadline_figures(sentence)
+    found += _price_figures(sentence)
     opening = False  # "Trên phạm vi cả nước, …", "Nationwide, …": an opening phrase puts the whole sentence there
     for n, clause in enumerate(re.finditer(r"(?:[^,;]|,(?=\d))+", without_asides)):
         about_country = bool(_NATIONAL.search(clause.group(0)))
@@ -267,6 +273,24 @@ def local_figures(sentence: str, national: bool = False) -> tuple[Figure, ...]:
             figure = Figure("usd", float(f"{korean_value(m.group(2)):.9g}"), qualifier, m.group(0).strip())
             found.append((clause.start() + m.start(), figure))
     return tuple(f for _, f in sorted(found, key=lambda p: p[0]))
+
+
+def _price_figures(sentence: str) -> list[tuple[int, Figure]]:
+    """Prices: a sum per area or per month ("US$160/m² per cycle", "4,96 triệu đồng/tháng"), unit "USD/m2"."""
+    return [
+        (f.start, Figure(f.unit, f.value, None, _WRITTEN.match(sentence, f.start).group(0)))
+        for f in text_figures(sentence)
+        if is_price(f.unit)
+    ]
+
+
+_WRITTEN = re.compile(r"[^\s,;]+(?<!\.)")
+
+
+def is_price(unit: str | None) -> bool:
+    """A sum divided by what it buys ("USD/m2", "VND/month"): a price, whatever words name it."""
+    currency, _, per = (unit or "").partition("/")
+    return bool(per) and currency in currencies()
 
 
 def _figure(unit: str, m: re.Match[str]) -> Figure:
@@ -306,6 +330,8 @@ def asked_units(query: Query) -> set[str]:
         units = {"percent"}  # "how much FDI … and what share of the national total": the amount and the share
     elif query.asks_units and "USD" not in query.asks_units:
         return set()  # "면적은 얼마입니까?": a Korean "how much" asks for hectares here, not money
+    elif "price" in measures and query.asks_units:
+        return prices()  # "the current average land rent": a sum per m² (or per month), not a total
     else:
         units = set()
     units |= {unit for unit, concept in (("projects", "project"), ("countries", "country")) if concept in names}
@@ -320,6 +346,22 @@ def asked_units(query: Query) -> set[str]:
     return units
 
 
+def per_suffix(per: str, language: str) -> str:
+    """What a price divides by, written after its sum: "m2/month" -> "/m²/month", "/m²/tháng", "/㎡/월"."""
+    templates = unit_templates("per")
+    return "".join(templates[p][language if language in ("en", "vi", "ko") else "en"] for p in per.split("/"))
+
+
+@lru_cache(maxsize=1)
+def prices() -> frozenset[str]:
+    """Every unit a price can be stated in: each currency per each thing a price divides by, an area also per
+    a span of time ("USD/m2/month")."""
+    pers = set(unit_templates("per"))
+    areas = {"m2", "ha", "km2"} & pers
+    pers |= {f"{a}/{t}" for a in areas for t in pers - areas}
+    return frozenset(f"{c}/{per}" for c in currencies() for per in pers)
+
+
 def _currencies(measures: set[str]) -> set[str]:
     """The currencies sums of the named measures are reported in (data/measures.tsv lists it first): US
     dollars for foreign investment and trade, đồng for domestic investment; dollars when none is named."""
@@ -331,14 +373,20 @@ def _about(query: Query, sentence: str, document: str) -> bool:
     """The sentence shares one of the question's topics, and it or its document names every country,
     company, organisation or other name the question names (the city and the country are the scope, not
     the subject; "the report on the Chungbuk delegation" names the document, not the sentence)."""
-    entities = [c for c in query.all_concepts if c.entity and c.english[0] != "Vietnam"]
     topics = [c for c in query.all_concepts if not c.entity]
+    return _names_subject(query, sentence, document) and (not topics or any(c.found_in(sentence) for c in topics))
+
+
+def _names_subject(query: Query, sentence: str, document: str = "") -> bool:
+    """The sentence or its document names every country, company, organisation or other name the question
+    names, the country (the scope) apart."""
+    entities = [c for c in query.all_concepts if c.entity and c.english[0] != "Vietnam"]
     named = all(c.found_in(sentence) or c.found_in(document) for c in entities)
     # Names no glossary knows ("Amkor", "Goertek Vina") too: a figure of a text that never names them is another's.
     if named and query.names:
         where = f" {fold(sentence)} {fold(document)} "
         named = all(has_name(where, n) for n in query.names)  # as written, or in Hangul: 삼성디스플레이
-    return named and (not topics or any(c.found_in(sentence) for c in topics))
+    return named
 
 
 @lru_cache(maxsize=1)
@@ -451,7 +499,7 @@ def reports(
     """One report per source of the quantity asked about, newest first (only for quantity questions),
     from the sentences of the period the question names (periods.fitting). `documents` maps each
     source to its text."""
-    units = asked_units(query) if query.asks_quantity else set()
+    units = asked_units(query) if query.asks_quantity or query.asks_units else set()
     if not units:
         return []
     # Of the measures the question names, only theirs: exports are not FDI, a plant's revenue not its investment.
@@ -465,6 +513,8 @@ def reports(
             return True
         if figure.unit in _COMPANIONS:  # a place or a due year of any measure: the one the sentence names
             return bool(({m.measure for m in measures_named(sentence)} or {default_measure()}) & measures)
+        if is_price(figure.unit):  # a sum per m² is a price whatever the sentence calls it
+            return "price" in measures
         unit = _UNIT_NAMES.get(figure.unit, figure.unit)
         measure = measure_at(sentence, sentence.find(figure.written), sentence=True) or default_measure()
         return measure in measures and any(stated_in(m, unit) for m in measures)
@@ -479,13 +529,14 @@ def reports(
     by_source: dict[str, Report] = {}
     # A sentence that names what is asked about wins over one whose document alone names it ("gần 1 tỷ
     # USD" of a month's certificates, in an article that names Korea elsewhere).
-    stating = [
+    every = [
         (ev, figures)
         for ev in ranked
-        if ev.similarity >= min_similarity and not _part_of_another(query, ev.sentence.text)
+        if not _part_of_another(query, ev.sentence.text)
         for figures in [_first_per_unit((f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f) and not _of_another(query, ev.sentence.text, f) and of_asked(ev.sentence.text, f)), ev.sentence.text)]
         if figures and states_count(figures)
     ]
+    stating = [c for c in every if c[0].similarity >= min_similarity]
     # Only the period asked about: "in the first two months of 2022" is not the running total, nor 2023.
     # The sentences that name what is asked are narrowed first, so a running total whose document alone
     # names Korea (the city's "lũy kế … 494 dự án") cannot displace them; the document-named ones then
@@ -500,6 +551,16 @@ def reports(
     by_document = [c for c in stating if c not in named and _about(query, _in_context(c[0]), opening(c))]
     for ev, figures in kept + [c for c in fitting(asked, kept + by_document, when) if c not in kept]:
         by_source.setdefault(ev.sentence.source, Report(ev, figures))
+    # An undated source (a guide's time series: "- 2021 (Savills): … US$106/m²", "- 2024 (CBRE): … . Bac Ninh
+    # posted … US$160/m²") reports the figure of the latest year its sentences state, dated so: the closest
+    # sentence tells that the source answers, not which of its years is the newest. One naming what is asked
+    # wins a tie.
+    latest = lambda c: max(_period(c[0].sentence).years, default=None)
+    for source, report in list(by_source.items()):
+        if not report.evidence.sentence.date:
+            own = fitting(asked, [c for c in every if c[0].sentence.source == source], when)
+            ev, figures = max(own, key=lambda c: (_date_key(latest(c)), _names_subject(query, _in_context(c[0]))))
+            by_source[source] = Report(ev, figures, latest((ev, figures)))
     return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)
 
 
@@ -547,12 +608,14 @@ def _in_context(ev: Evidence) -> str:
 
 def _period(sentence: Sentence) -> Period:
     """The period a sentence's figures cover; one that names none keeps the span the sentence before it names
-    ("For January–September, total trade was … . Exports came to 65.7 billion USD")."""
+    ("For January–September, total trade was … . Exports came to 65.7 billion USD"), and in an undated source
+    its year ("- 2024 (CBRE): … . Bac Ninh posted … US$160/m², 40% above its 2022 level")."""
     own = period_of(sentence.text, _year_of(sentence))
-    if own.months or years(sentence.text) or not sentence.before:
+    if own.months or period_of(sentence.text).years or not sentence.before:
         return own
     carried = period_of(f"{sentence.before} {sentence.text}", _year_of(sentence))
-    return carried if carried.months else own
+    # An undated source has no year of its own to fall back on: the year the sentence before names is its.
+    return carried if carried.months or (not sentence.date and carried.years) else own
 
 
 def _year_of(sentence: Sentence) -> str | None:

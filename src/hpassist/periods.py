@@ -44,18 +44,20 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    spans, stock, flow, target, now, compare, numbers, months = [], [], [], [], [], [], {}, {}
+    spans, stock, flow, target, now, compare, after, numbers, months = [], [], [], [], [], [], [], {}, {}
     for line in lines("periods.tsv"):
         kind, value, pattern = line.split("\t")
         if kind in ("span", "asof"):
             spans.append((kind, value, re.compile(_whole(pattern), re.IGNORECASE)))
-        elif kind in ("stock", "flow", "target", "now", "compare"):
-            {"stock": stock, "flow": flow, "target": target, "now": now, "compare": compare}[kind].append(pattern)
+        elif kind in ("stock", "flow", "target", "now", "compare", "compare_after"):
+            {"stock": stock, "flow": flow, "target": target, "now": now, "compare": compare, "compare_after": after}[kind].append(pattern)
         else:
             table = numbers if kind == "number" else months
             table.update((word, int(value)) for word in pattern.split("|"))
     joined = lambda patterns: re.compile("|".join(map(_whole, patterns)), re.IGNORECASE)  # noqa: E731
-    compared = re.compile(rf"(?<!\w)(?:{'|'.join(compare)})\s*(?:19|20)\d\d(?!\d)", re.IGNORECASE)
+    compared = re.compile(
+        rf"(?<!\w)(?:{'|'.join(compare)})\s*(?:19|20)\d\d(?!\d)|(?<!\d)(?:19|20)\d\d(?:{'|'.join(after)})", re.IGNORECASE
+    )
     return _Rules(tuple(spans), joined(stock), joined(flow), joined(target), joined(now), compared, numbers, months)
 
 

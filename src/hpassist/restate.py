@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .conflicts import QUALIFIER_KIND, format_number, money, qualified, unit_templates
+from .conflicts import QUALIFIER_KIND, format_number, money, per_suffix, qualified, unit_templates
 from .conflicts import Figure as Measured
 from .domain import EVERYWHERE, Concept, glossary, lines, lower_text, not_names, person_titles, stopwords, weight
 from .language import detect_language
@@ -444,7 +444,7 @@ def _render(figure: Figure, qualifier: str | None, concept: Concept | None, lang
 def _money(figure: Figure, language: str) -> str:
     """'US$106/m²', '4,96 triệu đồng/tháng', '1조3000억원': the sum in its currency, per what a price divides by."""
     currency, _, per = figure.unit.partition("/")
-    return money(currency, figure.value, language) + (unit_templates("per")[per][language] if per else "")
+    return money(currency, figure.value, language) + (per_suffix(per, language) if per else "")
 
 
 def _counted_concept(figure: Figure) -> Concept | None:

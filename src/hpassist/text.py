@@ -332,7 +332,8 @@ _RATE = re.compile(r"\s*(?:/|per\s+|a\s+|mỗi\s+|một\s+|trên\s+)", re.IGNORE
 
 
 def figures(text: str) -> list[Figure]:
-    """The figures of `text` with their units: 'US$106 per m²' -> Figure(106.0, 'USD/m2');
+    """The figures of `text` with their units: 'US$106 per m²' -> Figure(106.0, 'USD/m2'), 'US$5/m²/month' ->
+    Figure(5.0, 'USD/m2/month');
     '1.840 ha' -> Figure(1840.0, 'ha'); '154억 달러' -> Figure(1.54e10, 'USD'); '320' -> Figure(320.0, None)."""
     found = []
     consumed = 0  # the end of the last figure's unit: digits inside 'm2', 'km2' are not figures
@@ -356,6 +357,10 @@ def figures(text: str) -> list[Figure]:
             per, per_end = _unit_after(text, rate.end(), divisors) if rate else (None, 0)
             if per and (per in _AREAS or unit in currencies()):  # only a price is per month or per kWh
                 unit, consumed = f"{unit}/{per}", per_end
+                again = _RATE.match(text, per_end) if per in _AREAS else None  # "US$5/m²/month": rent per month
+                then, then_end = _unit_after(text, again.end(), divisors) if again else (None, 0)
+                if then and then not in _AREAS:
+                    unit, consumed = f"{unit}/{then}", then_end
             elif unit in currencies() and (before := korean.search(text[: m.start()])):  # "㎡당 130달러"
                 unit = f"{unit}/{dict(divisors)[before.group(1).lower()]}"
         written = text[end:unit_end].strip() if unit_end > end else ""
