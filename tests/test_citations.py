@@ -206,3 +206,14 @@ def test_a_bare_figure_is_no_sentence_to_cite(verifier):
     """The model's "320." repeats a number the evidence holds but says nothing a reader can use."""
     assert verifier.supporting("320.", EVIDENCE, "How many projects?", "en") == []
     assert verifier.supporting("Korea has 320 projects in Hai Phong.", EVIDENCE, "How many projects?", "en")
+
+
+def test_a_figure_of_another_place_in_its_clause_is_not_the_asked_one(verifier):
+    """"…, while Hanoi stayed at US$129/m²" is no rent of Bắc Ninh; the rent of Bắc Ninh in the same
+    sentence is, and a figure whose clause names what the answer names stays supported."""
+    rents = [_ev("The average asking rent in Bac Ninh rose to US$106/m², while Hanoi stayed at US$129/m².")]
+    question = "What is the average land rent in Bac Ninh?"
+    wrong = verifier.check("The average land rent in Bac Ninh is US$129/m².", rents, question)
+    assert not wrong.supported and "another" in wrong.reason
+    assert verifier.check("The average land rent in Bac Ninh is US$106/m².", rents, question).supported
+    assert verifier.check("Hanoi stayed at US$129/m².", rents, "And Hanoi?").supported

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .conflicts import owner_before
 from .domain import EVERYWHERE, Concept, glossary, measure_at, stated_in, stopwords
 from .embeddings import E5Embeddings
 from .language import written_in
@@ -145,6 +146,24 @@ def _measures_hold(stated: list[Figure], sentence: str, evidence: str) -> bool:
     return True
 
 
+def _owned(stated: list[Figure], said: str, evidence: str) -> bool:
+    """Every stated figure is, somewhere in the evidence, not the figure of another than whom `said` (the
+    answer's sentence and its question) names: "…, while Hanoi stayed at US$129/m²" gives no rent of Bắc
+    Ninh. Another's is one whose clause names an owner (conflicts.owner_before) and none of those."""
+    named = [c for c in glossary() if c.entity and c.found_in(said)]
+
+    def another(at: int) -> bool:
+        owner = owner_before(evidence, at)
+        clause = _CLAUSE.split(evidence[:at])[-1]
+        return owner is not None and owner not in named and not any(c.found_in(clause) for c in named)
+
+    found = text_figures(evidence)
+    return all(not (at := [g.start for g in found if g.value == f.value]) or not all(map(another, at)) for f in stated)
+
+
+_CLAUSE = re.compile(r"[;:]|,(?!\d)")
+
+
 def _periods_hold(sentence: str, ev: Evidence) -> bool:
     """The sentence does not state its figures of another span or year than its evidence states them: "2024년
     상반기 … 34억7000만 달러" (six months) is not "1~8월 … 34억7000만 달러" (eight), nor is "2025년 1~8월" an
@@ -206,6 +225,10 @@ class Verifier:
             if not fitting:
                 return Check(False, reason="figure(s) stated of another measure or period than in their evidence")
             holders = fitting
+            owned = [i for i in holders if _owned(stated, f"{sentence} {question}", texts[i])]
+            if not owned:
+                return Check(False, reason="figure(s) of another country, place or company in their evidence")
+            holders = owned
             if all(is_target(texts[i]) for i in holders) and not is_target(sentence):
                 return Check(False, reason="states the figures of a goal or plan as what has happened")
         else:

@@ -647,22 +647,29 @@ def _of_another(query: Query, sentence: str, figure: Figure) -> bool:
     words ("…, Hàn Quốc đứng đầu với 960 dự án" for a question about the province): that one's figure.
     The city and country are the scope, not a subject; a name the question gives (a company no glossary
     line knows) after that mention makes the figure its own."""
-    at = sentence.find(figure.written)
+    nearest = owner_before(sentence, sentence.find(figure.written), query.names)
+    return nearest is not None and nearest not in {c for c in query.all_concepts if c.entity}
+
+
+def owner_before(sentence: str, at: int, names: Iterable[str] = ()) -> Concept | None:
+    """The country, place or company (a glossary entity) whose figure stands at `at`: the nearest one named
+    before it as the subject of its words, not as where something is ("in Bac Ninh") nor as the whole it is
+    one of ("trong số 39 quốc gia"); None when there is none, or when one of `names` (a name the question
+    gives, which no glossary line knows) or the city or country (the scope, not a subject) is nearer."""
     if at <= 0:
-        return False
+        return None
     before = lower_text(sentence[:at])
     if _WHOLE_BEFORE.search(before):
-        return False  # "đứng đầu … trong số 39 quốc gia": the whole it is one of, not its own figure
-    asked = {c for c in query.all_concepts if c.entity}
+        return None
     pattern, by_term = _entity_terms()
     mentions: list[tuple[int, Concept | None]] = [(-1, None)]
     for m in pattern.finditer(before):
         if not _LOCATED_BEFORE.search(before[: m.start()]) and not _LOCATED_AFTER.match(before[m.end() :]):
             mentions.append((m.end(), by_term[m.group(0)]))
     folded = fold(before)
-    mentions += [(m.end(), None) for n in query.names for m in re.finditer(whole_word(fold(n)), folded)]
+    mentions += [(m.end(), None) for n in names for m in re.finditer(whole_word(fold(n)), folded)]
     _, nearest = max(mentions, key=lambda m: m[0])
-    return nearest is not None and nearest not in asked and nearest.english[0] not in EVERYWHERE
+    return None if nearest is None or nearest.english[0] in EVERYWHERE else nearest
 
 
 def older_differing(found: list[Report], other_half: Report | None = None) -> list[Report]:
