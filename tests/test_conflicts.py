@@ -539,3 +539,17 @@ def test_an_undated_guide_reports_its_latest_year_price_and_a_compared_year_date
 def test_a_price_keeps_what_it_is_per():
     assert [(f.unit, f.render("en")) for f in local_figures("Factories asked US$5/m²/month, up 0.6% on the quarter.")] == [
         ("USD/m2/month", "US$5/m²/month"), ("percent", "0.6%")]
+
+
+def test_a_named_company_raise_of_registered_capital_answers_how_far_its_investment_rose():
+    """"… lifting the facility's registered capital from 260 million USD to 565.7 million USD", after "The Que
+    Vo plant belongs to Acme Vina.", answers a question about raising Acme Vina's investment: the sentence
+    refers back to the company, and names the asked measure in other words."""
+    from hpassist.conflicts import reports
+    from hpassist.query import parse_query
+    from hpassist.schema import Evidence, Sentence
+
+    text = "At a ceremony on March 3 the province handed the company a licence lifting the facility's registered capital from 260 million USD to 565.7 million USD."
+    ev = Evidence(Sentence("a.txt#0", "a.txt", "Bac Ninh FDI", "2022-03-04", 0, len(text), text, "The Que Vo plant belongs to Acme Vina."), 1.0, 0.9)
+    query = parse_query("In March 2022, to what amount was Acme Vina allowed to raise the investment in its Que Vo facility?", 120, 4000)
+    assert [r.render("en") for r in reports(query, [ev], 0.5, {"a.txt": "Bac Ninh FDI in two months"})] == ["US$565.7 million"]

@@ -233,3 +233,21 @@ def test_a_latin_term_takes_a_korean_particle_and_a_korean_compound_its_spacing(
     assert fdi.found_in("다낭시의 외국인직접투자 유치액")
     assert not fdi.found_in("FDIs") and not fdi.found_in("xFDI")
     assert has_name(fold("LG이노텍은 Innotek의 공장을"), "Innotek") and not has_name(fold("Innoteks"), "Innotek")
+
+
+@pytest.mark.parametrize(
+    "sentence, leans",
+    [
+        ("At a ceremony on March 3 the province handed the company a licence lifting the facility's capital.", True),
+        ("Nhà máy này sử dụng hơn 30.000 lao động.", True),
+        ("Goertek Vina runs a plant in Que Vo.", False),
+    ],
+)
+def test_a_sentence_that_refers_back_to_a_company_continues_the_one_before(sentence, leans):
+    from hpassist.text import continues
+
+    assert continues(sentence) is leans
+
+
+def test_to_what_amount_asks_for_a_quantity():
+    assert parse_query("In March 2022, to what amount was the firm allowed to raise its capital?", 120, 4000).asks_quantity

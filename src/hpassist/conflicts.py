@@ -374,7 +374,12 @@ def _about(query: Query, sentence: str, document: str) -> bool:
     company, organisation or other name the question names (the city and the country are the scope, not
     the subject; "the report on the Chungbuk delegation" names the document, not the sentence)."""
     topics = [c for c in query.all_concepts if not c.entity]
-    return _names_subject(query, sentence, document) and (not topics or any(c.found_in(sentence) for c in topics))
+    if not _names_subject(query, sentence, document):
+        return False
+    # Of a company the question names, a topic may be named as the measure it is ("the facility's registered
+    # capital" for "the investment" of Goertek Vina).
+    measured = bool(query.names) and bool({m.measure for m in measures_named(query.text)} & {m.measure for m in measures_named(sentence)})
+    return not topics or measured or any(c.found_in(sentence) for c in topics)
 
 
 def _names_subject(query: Query, sentence: str, document: str = "") -> bool:

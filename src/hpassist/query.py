@@ -17,7 +17,7 @@ from .text import fold, named_measures, whole_word, words, years
 from .tokens import count_tokens, truncate_tokens
 
 _QUANTITY = re.compile(
-    r"\b(how much|how many|how large|how big|what percentage|what share|rates?|percent(?:age)?|total|bao nhieu"
+    r"\b(how much|how many|how large|how big|what percentage|what share|what amount|what sum|rates?|percent(?:age)?|total|bao nhieu"
     r"|ty le|thue suat|lai suat|bao lon)\b|얼마|몇|규모|비율|세율|투자액|금액|수를|수는|수가|개수"
     # "What are the area and the population …?": a figure's noun after "what is the" asks for the figure
     r"|\bwhat (?:is|are|was|were) the (?:\w+ ){0,2}(?:area|population|size|number|value|amount|capital|output|revenue)\b",

@@ -141,7 +141,12 @@ class RefusalGate:
             return False
         topics = [c for c in query.concepts if not c.entity]
         if topics:
-            return sum(c.found_in(context) for c in topics) >= math.ceil(len(topics) / 3)
+            # About its topics, or naming what it names and the measure it asks in other words: "… lifting the
+            # facility's registered capital to 565.7 million USD" after "The Que Vo plant belongs to Goertek
+            # Vina." is about raising Goertek Vina's investment, though no word of "investment" is in it.
+            held = sum(c.found_in(context) for c in topics) >= math.ceil(len(topics) / 3)
+            asked = {m.measure for m in measures_named(query.text)}
+            return held or bool(names) and _names_any(query, context, names) and bool(asked & {m.measure for m in measures_named(context)})
         if not _names_any(query, context, names) and _names_any(query, ev.sentence.title, names):
             # What it asks about is named by the title only ("GRDP năm 2025 của Bắc Ninh …" above "Tổng kim
             # ngạch xuất nhập khẩu ước đạt 182 tỷ USD"): the question's own words must then be the sentence's.

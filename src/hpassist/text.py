@@ -398,6 +398,16 @@ _CONTINUES = re.compile(
 )
 
 
+# Anywhere in a sentence, a definite reference to a company or plant named before: "the province handed the
+# company a licence lifting the facility's registered capital …", "nhà máy này", "이 회사".
+_REFERS_BACK = re.compile(
+    r"\b(?:the|this|that) (?:company|firm|plant|factory|facility|group|investor|developer)\b"
+    r"|\b(?:cong ty|doanh nghiep|nha may|tap doan|nha dau tu|du an) (?:nay|do|tren)\b|이 회사|해당 기업|이 공장|해당 공장|동사는"
+)
+
+
 def continues(text: str) -> bool:
-    """True when `text` names its subject only through the sentence before it."""
-    return _CONTINUES.search(fold(text).lstrip()) is not None
+    """True when `text` names its subject only through the sentence before it: it opens on a word that leans
+    on it, or refers back to a company or plant named there."""
+    folded = fold(text).lstrip()
+    return _CONTINUES.search(folded) is not None or _REFERS_BACK.search(folded) is not None
