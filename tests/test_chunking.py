@@ -56,3 +56,22 @@ def test_long_sentence_splits_at_semicolons():
     spans = split_sentences(raw, Span(0, len(raw)))
     assert len(spans) == 6
     assert all(raw[s.start : s.end].startswith("Thu hút") for s in spans)
+
+
+def test_a_lead_in_and_its_list_are_one_sentence():
+    """"By 2030 the province aims to:" and the items after it make one sentence (an item alone does not say
+    whose goal it is), up to the item that ends in a full stop; a paragraph of several sentences is no item."""
+    from hpassist.documents import parse_document
+
+    raw = (
+        "Da Nang plan to 2030\n\nThe master plan was approved in 2023. By 2030 Da Nang aims to:\n\n"
+        "grow GRDP by 8–9% a year on average;\n\nreach export turnover of about 50 billion USD.\n\n"
+        "Before 2030 the city expects four new districts. They will be set up in stages.\n"
+    )
+    doc = parse_document("plan.txt", raw)
+    (chunk,) = chunk_document(doc, 300)
+    texts = [chunk.sentence_text(i) for i in range(len(chunk.sentences))]
+    assert "By 2030 Da Nang aims to:\n\ngrow GRDP by 8–9% a year on average;\n\nreach export turnover of about 50 billion USD." in texts
+    assert "Before 2030 the city expects four new districts." in texts
+    for position, span in enumerate(chunk.sentences):
+        assert chunk.sentence_text(position) == doc.raw[span.start : span.end]

@@ -13,8 +13,9 @@ _ABBREV = re.compile(r"(?:\b(?:TP|Tp|Mr|Mrs|Ms|Dr|St|No|Co|Ltd|Inc|Corp|v\.v|U\.
 # A sentence ends at . ! ? … before a space and a capital, a digit or Hangul (Korean has no capitals).
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(\[]?[A-ZÀ-ỸĐ0-9\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3])")
 _MAX_SENTENCE_TOKENS = weight("chunking", "max_sentence_tokens")
+_LIST_TOKENS = weight("chunking", "list_tokens")
 # Bump when the way documents are cleaned or cut changes: the index then re-embeds every document (Index.stamp).
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 
 
 def _split_long(raw: str, span: Span) -> list[Span]:
@@ -52,6 +53,25 @@ def split_sentences(raw: str, paragraph: Span) -> list[Span]:
     return out
 
 
+def _sentences(doc: Document) -> list[tuple[int, Span]]:
+    """(paragraph number, span) of every sentence. A lead-in ending in ":" and the one-sentence paragraphs that
+    list after it ("By 2030 Bac Ninh aims to:" / "grow GRDP by 8–9% a year on average;" / …, up to an item
+    ending in a full stop) are one sentence, up to `list_tokens`: an item alone does not say whose goal it is."""
+    out: list[tuple[int, Span]] = []
+    listing = False
+    for number, paragraph in enumerate(doc.paragraphs):
+        spans = split_sentences(doc.raw, paragraph)
+        if listing and len(spans) == 1:
+            merged = Span(out[-1][1].start, spans[0].end)
+            if count_tokens(doc.text_of(merged)) <= _LIST_TOKENS:
+                out[-1] = (out[-1][0], merged)
+                listing = not doc.text_of(spans[0]).rstrip().endswith((".", "!", "?", "…"))
+                continue
+        out.extend((number, span) for span in spans)
+        listing = bool(spans) and doc.text_of(spans[-1]).rstrip().endswith(":")
+    return out
+
+
 def _chunk_text(doc: Document, sentences: list[tuple[int, Span]]) -> str:
     """Sentences joined by a space inside a paragraph and a newline across paragraphs."""
     pieces: list[str] = []
@@ -66,14 +86,13 @@ def chunk_document(doc: Document, max_tokens: int) -> list[Chunk]:
     """Pack consecutive sentences into chunks of at most `max_tokens` (a longer sentence stands alone)."""
     groups: list[list[tuple[int, Span]]] = [[]]
     used = 0
-    for para_no, paragraph in enumerate(doc.paragraphs):
-        for span in split_sentences(doc.raw, paragraph):
-            n = count_tokens(doc.text_of(span))
-            if groups[-1] and used + n > max_tokens:
-                groups.append([])
-                used = 0
-            groups[-1].append((para_no, span))
-            used += n
+    for para_no, span in _sentences(doc):
+        n = count_tokens(doc.text_of(span))
+        if groups[-1] and used + n > max_tokens:
+            groups.append([])
+            used = 0
+        groups[-1].append((para_no, span))
+        used += n
     return [
         Chunk(
             id=f"{doc.source}#{i}",

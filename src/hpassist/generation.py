@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from .prompts import messages as phrases
 from .prompts import template
 from .schema import Evidence
+
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 
 class GenerationError(RuntimeError):
@@ -27,8 +30,8 @@ class Generator:
     def prompt(self, question: str, language: str, evidence: list[Evidence]) -> list[BaseMessage]:
         """System rules + numbered facts + the question."""
         language_name = phrases(self.prompts_dir, language)["language_name"]
-        facts = "\n".join(
-            f"[{n}] ({ev.sentence.date or 'undated'}) {ev.sentence.text}" for n, ev in enumerate(evidence, start=1)
+        facts = "\n".join(  # one line per fact: a list sentence's items joined ("aims to: become …; grow …")
+            f"[{n}] ({ev.sentence.date or 'undated'}) {_LINE_BREAKS.sub(' ', ev.sentence.text)}" for n, ev in enumerate(evidence, start=1)
         )
         return [
             SystemMessage(self._system(language)),
