@@ -217,3 +217,14 @@ def test_a_figure_of_another_place_in_its_clause_is_not_the_asked_one(verifier):
     assert not wrong.supported and "another" in wrong.reason
     assert verifier.check("The average land rent in Bac Ninh is US$106/m².", rents, question).supported
     assert verifier.check("Hanoi stayed at US$129/m².", rents, "And Hanoi?").supported
+
+
+def test_a_sentence_cites_the_evidence_whose_words_it_copies():
+    """A heading can be closer to the answer's sentence than the list it heads; the sentence that copies a
+    run of the list's words is cited to the list."""
+    verifier = Verifier(FakeEmbedder(), support_similarity=0.75)
+    heading = _ev("Da Nang, by 2030: urban criteria of type-I, centrally-run city status as aims.")
+    listing = _ev("By 2030 the plan has these aims: a centrally-run city meeting type-I urban criteria, exports of 50 billion USD.")
+    sentence = "Da Nang aims to become a centrally-run city meeting type-I urban criteria by 2030."
+    check = verifier.check(sentence, [heading, listing], "What status does Da Nang aim for by 2030?")
+    assert check.supported and check.evidence == (1,)
