@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain import EVERYWHERE, Concept, default_measure, glossary, lines, lower_text, measure_at, measures_named, reported_in, stated_in, weight
+from .domain import EVERYWHERE, Concept, default_measure, glossary, lines, lower_text, measure_at, measures_named, reported_in, shares_measure, stated_in, weight
 from .periods import Period, fitting, period_of
 from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
 from .text import figures as text_figures  # the name `figures` is a report's
-from .text import KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, currencies, fold, has_name, korean_value, scale_of, whole_word, years
+from .text import AREAS, KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, currencies, fold, has_name, korean_value, scale_of, whole_word, years
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _DIGITS_GROUP = r"(\d[\d.,]*)"
@@ -357,7 +357,7 @@ def prices() -> frozenset[str]:
     """Every unit a price can be stated in: each currency per each thing a price divides by, an area also per
     a span of time ("USD/m2/month")."""
     pers = set(unit_templates("per"))
-    areas = {"m2", "ha", "km2"} & pers
+    areas = AREAS & pers
     pers |= {f"{a}/{t}" for a in areas for t in pers - areas}
     return frozenset(f"{c}/{per}" for c in currencies() for per in pers)
 
@@ -378,7 +378,7 @@ def _about(query: Query, sentence: str, document: str) -> bool:
         return False
     # Of a company the question names, a topic may be named as the measure it is ("the facility's registered
     # capital" for "the investment" of Goertek Vina).
-    measured = bool(query.names) and bool({m.measure for m in measures_named(query.text)} & {m.measure for m in measures_named(sentence)})
+    measured = bool(query.names) and shares_measure(query.text, sentence)
     return not topics or measured or any(c.found_in(sentence) for c in topics)
 
 
@@ -534,14 +534,17 @@ def reports(
     by_source: dict[str, Report] = {}
     # A sentence that names what is asked about wins over one whose document alone names it ("gần 1 tỷ
     # USD" of a month's certificates, in an article that names Korea elsewhere).
-    every = [
-        (ev, figures)
-        for ev in ranked
-        if not _part_of_another(query, ev.sentence.text)
-        for figures in [_first_per_unit((f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f) and not _of_another(query, ev.sentence.text, f) and of_asked(ev.sentence.text, f)), ev.sentence.text)]
-        if figures and states_count(figures)
-    ]
-    stating = [c for c in every if c[0].similarity >= min_similarity]
+    def statements(candidates: Iterable[Evidence]) -> list[tuple[Evidence, tuple[Figure, ...]]]:
+        """Each candidate that states the asked quantity, with its figures of it."""
+        return [
+            (ev, figures)
+            for ev in candidates
+            if not _part_of_another(query, ev.sentence.text)
+            for figures in [_first_per_unit((f for f in local_figures(ev.sentence.text, national) if f.unit in units and _meaningful(f) and not _of_another(query, ev.sentence.text, f) and of_asked(ev.sentence.text, f)), ev.sentence.text)]
+            if figures and states_count(figures)
+        ]
+
+    stating = statements(ev for ev in ranked if ev.similarity >= min_similarity)
     # Only the period asked about: "in the first two months of 2022" is not the running total, nor 2023.
     # The sentences that name what is asked are narrowed first, so a running total whose document alone
     # names Korea (the city's "lũy kế … 494 dự án") cannot displace them; the document-named ones then
@@ -563,7 +566,7 @@ def reports(
     latest = lambda c: max(_period(c[0].sentence).years, default=None)
     for source, report in list(by_source.items()):
         if not report.evidence.sentence.date:
-            own = fitting(asked, [c for c in every if c[0].sentence.source == source], when)
+            own = fitting(asked, statements(ev for ev in ranked if ev.sentence.source == source), when)
             ev, figures = max(own, key=lambda c: (_date_key(latest(c)), _names_subject(query, _in_context(c[0]))))
             by_source[source] = Report(ev, figures, latest((ev, figures)))
     return sorted(by_source.values(), key=lambda r: _date_key(r.date), reverse=True)

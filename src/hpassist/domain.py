@@ -113,6 +113,11 @@ def _measures() -> tuple[re.Pattern[str], dict[str, str], dict[str, tuple[str, .
     return pattern, by_word, units
 
 
+def shares_measure(a: str, b: str) -> bool:
+    """Whether two texts name a measure in common ("raise the investment" and "registered capital")."""
+    return bool({m.measure for m in measures_named(a)} & {m.measure for m in measures_named(b)})
+
+
 @lru_cache(maxsize=4096)
 def measures_named(text: str) -> tuple[Measure, ...]:
     """Every word of `text` that names a measure (data/measures.tsv), in order; cached, as each figure of an

@@ -22,7 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .conflicts import counted, local_figures, of_the_whole_asked
-from .domain import Concept, lower_text, measures_named, stated_in, vocabulary, weight
+from .domain import (
+    Concept,
+    lower_text,
+    measures_named,
+    shares_measure,
+    stated_in,
+    vocabulary,
+    weight,
+)
 from .index import Index
 from .query import Query
 from .schema import Evidence
@@ -145,8 +153,7 @@ class RefusalGate:
             # facility's registered capital to 565.7 million USD" after "The Que Vo plant belongs to Goertek
             # Vina." is about raising Goertek Vina's investment, though no word of "investment" is in it.
             held = sum(c.found_in(context) for c in topics) >= math.ceil(len(topics) / 3)
-            asked = {m.measure for m in measures_named(query.text)}
-            return held or bool(names) and _names_any(query, context, names) and bool(asked & {m.measure for m in measures_named(context)})
+            return held or bool(names) and _names_any(query, context, names) and shares_measure(query.text, context)
         if not _names_any(query, context, names) and _names_any(query, ev.sentence.title, names):
             # What it asks about is named by the title only ("GRDP năm 2025 của Bắc Ninh …" above "Tổng kim
             # ngạch xuất nhập khẩu ước đạt 182 tỷ USD"): the question's own words must then be the sentence's.

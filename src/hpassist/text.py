@@ -246,7 +246,7 @@ def currencies() -> frozenset[str]:
     return frozenset(unit for _, unit in _units()["before"])
 
 
-_AREAS = {"ha", "m2", "km2"}
+AREAS = frozenset({"ha", "m2", "km2"})  # units of area, which a price may be per
 
 
 @lru_cache(maxsize=1)
@@ -254,7 +254,7 @@ def _divisors() -> tuple[list[tuple[str, str]], re.Pattern[str]]:
     """The spellings of what a figure can be per (an area, or a "per" unit for a price), longest first, and
     the pattern of one written before it with 당, as Korean writes a price ("㎡당 130달러", "㎾h당 …원")."""
     spellings = sorted(
-        [(s, u) for s, u in _units()["after"] if u in _AREAS] + _units()["per"], key=lambda pair: -len(pair[0])
+        [(s, u) for s, u in _units()["after"] if u in AREAS] + _units()["per"], key=lambda pair: -len(pair[0])
     )
     korean = re.compile(rf"({'|'.join(re.escape(s) for s, _ in spellings)})\s*당\s*(?:약\s*)?$", re.IGNORECASE)
     return spellings, korean
@@ -351,15 +351,15 @@ def figures(text: str) -> list[Figure]:
             continue  # '5G', '2nd': not a figure
         unit = _unit_before(text, m.start()) or unit
         consumed = unit_end
-        if unit and unit not in _AREAS:
+        if unit and unit not in AREAS:
             divisors, korean = _divisors()
             rate = _RATE.match(text, unit_end)
             per, per_end = _unit_after(text, rate.end(), divisors) if rate else (None, 0)
-            if per and (per in _AREAS or unit in currencies()):  # only a price is per month or per kWh
+            if per and (per in AREAS or unit in currencies()):  # only a price is per month or per kWh
                 unit, consumed = f"{unit}/{per}", per_end
-                again = _RATE.match(text, per_end) if per in _AREAS else None  # "US$5/m²/month": rent per month
+                again = _RATE.match(text, per_end) if per in AREAS else None  # "US$5/m²/month": rent per month
                 then, then_end = _unit_after(text, again.end(), divisors) if again else (None, 0)
-                if then and then not in _AREAS:
+                if then and then not in AREAS:
                     unit, consumed = f"{unit}/{then}", then_end
             elif unit in currencies() and (before := korean.search(text[: m.start()])):  # "㎡당 130달러"
                 unit = f"{unit}/{dict(divisors)[before.group(1).lower()]}"
