@@ -220,10 +220,10 @@ def test_a_figure_of_another_place_in_its_clause_is_not_the_asked_one(verifier):
 
 
 def test_a_sentence_cites_the_evidence_whose_words_it_copies():
-    """A heading can be closer to the answer's sentence than the list it heads; the sentence that copies a
-    run of the list's words is cited to the list."""
+    """A heading can be closer to the answer's sentence than the list it heads; when it shares no run of three
+    words with the sentence and the list does, the sentence is cited to the list."""
     verifier = Verifier(FakeEmbedder(), support_similarity=0.75)
-    heading = _ev("Da Nang, by 2030: urban criteria of type-I, centrally-run city status as aims.")
+    heading = _ev("By 2030 Da Nang to become aims a city, centrally-run, meeting urban criteria type-I.")
     listing = _ev("By 2030 the plan has these aims: a centrally-run city meeting type-I urban criteria, exports of 50 billion USD.")
     sentence = "Da Nang aims to become a centrally-run city meeting type-I urban criteria by 2030."
     check = verifier.check(sentence, [heading, listing], "What status does Da Nang aim for by 2030?")

@@ -255,10 +255,13 @@ class Verifier:
         sims = self._similarities(sentence, [evidence[i] for i in holders])
         if not figures and sims.max() < self.support_similarity:
             return Check(False, reason=f"not close to any evidence ({sims.max():.2f})")
-        # Cited is the sentence whose words it copies ("… centrally-run city meeting type-I urban criteria …"),
-        # else the closest: a heading ("Mục tiêu đến năm 2030") may be closer in meaning than the list it heads.
+        # Cited is the closest sentence, unless it shares no run of words with it and another does: a heading
+        # ("Mục tiêu đến năm 2030") may be closer in meaning than the list whose words it copies ("…
+        # centrally-run city meeting type-I urban criteria …").
         copied = [len(_trigrams(sentence) & _trigrams(texts[i])) for i in holders]
-        best = max(range(len(holders)), key=lambda n: (copied[n], sims[n]))
+        best = int(np.argmax(sims))
+        if not copied[best] and any(copied):
+            best = max(range(len(holders)), key=lambda n: (copied[n], sims[n]))
         return Check(True, evidence=(holders[best],))
 
     def supporting(self, sentence: str, evidence: list[Evidence], question: str, language: str) -> list[Evidence]:
