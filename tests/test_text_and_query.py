@@ -244,7 +244,7 @@ def test_a_latin_term_takes_a_korean_particle_and_a_korean_compound_its_spacing(
     ],
 )
 def test_a_sentence_that_refers_back_to_a_company_continues_the_one_before(sentence, leans):
-    from hpassist.text import continues
+    from hpassist.domain import continues
 
     assert continues(sentence) is leans
 

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .domain import EVERYWHERE, Concept, default_measure, glossary, lines, lower_text, measure_at, measures_named, reported_in, shares_measure, stated_in, weight
+from .domain import EVERYWHERE, Concept, continues, default_measure, glossary, lines, lower_text, measure_at, measures_named, reported_in, shares_measure, stated_in, weight
 from .periods import Period, fitting, period_of
 from .query import Query, quantities_asked, spelling_pattern
 from .schema import Evidence, Sentence, Trend, TrendPoint
 from .text import figures as text_figures  # the name `figures` is a report's
-from .text import AREAS, KO_NUMBER, NUMBER, VI_SCALES, canonical_number, continues, currencies, fold, has_name, korean_value, scale_of, whole_word, years
+from .text import AREAS, KO_NUMBER, NUMBER, VI_SCALES, canonical_number, currencies, fold, has_name, korean_value, scale_of, whole_word, years
 
 _QUALIFIER = r"(?:(hơn|trên|gần|khoảng|over|more than|nearly|almost|about|around)\s+)?"
 _DIGITS_GROUP = r"(\d[\d.,]*)"

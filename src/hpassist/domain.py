@@ -194,6 +194,23 @@ def korean_words() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def _leaning() -> re.Pattern[str]:
+    """data/continues.tsv as one pattern over folded text."""
+    rows: dict[str, list[str]] = {}
+    for line in lines("continues.tsv"):
+        kind, pattern = line.split("\t")
+        rows.setdefault(kind, []).append(pattern)
+    opens, refers, korean = ("|".join(rows.get(kind, [])) or "(?!)" for kind in ("opens", "refers", "refers_ko"))
+    return re.compile(rf"^[\"“‘(]?(?:{opens})\b|\b(?:{refers})\b|{korean}")
+
+
+def continues(text: str) -> bool:
+    """True when `text` names its subject only through the sentence before it: it opens on a word that leans
+    on it, or refers back to a company or plant named there (data/continues.tsv)."""
+    return _leaning().search(fold(text).lstrip()) is not None
+
+
+@lru_cache(maxsize=1)
 def person_titles() -> tuple[str, ...]:
     """Folded words that introduce a person's name ("ông", "đồng chí", "mr"): data/person_titles.txt."""
     return tuple(line.strip() for line in lines("person_titles.txt"))

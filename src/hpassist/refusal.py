@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from .conflicts import counted, local_figures, of_the_whole_asked
 from .domain import (
     Concept,
+    continues,
     lower_text,
     measures_named,
     shares_measure,
@@ -36,7 +37,6 @@ from .query import Query
 from .schema import Evidence
 from .settings import Settings
 from .text import (
-    continues,
     dates,
     figures,
     fits,

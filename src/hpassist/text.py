@@ -388,26 +388,3 @@ def units_agree(a: str | None, b: str | None) -> bool:
     if a is None or b is None or a == b:
         return True
     return a.split("/")[0] == b.split("/")[0] and ("/" in a) != ("/" in b)
-
-
-# A sentence that leans on the one before it for its subject: "Đặc biệt, đây …", "Trong đó, …", "The event …".
-_CONTINUES = re.compile(
-    r"^[\"“‘(]?(dac biet|day|do la|trong do|ngoai ra|dong thoi|ben canh do|theo do|tai day|cung|ho|ong|ba|this|these"
-    r"|those|it|its|they|their|he|she|there|the (event|programme|program|conference|meeting|delegation|project|company)"
-    r"|in addition|also|meanwhile|이|그|또한|특히)\b"
-)
-
-
-# Anywhere in a sentence, a definite reference to a company or plant named before: "the province handed the
-# company a licence lifting the facility's registered capital …", "nhà máy này", "이 회사".
-_REFERS_BACK = re.compile(
-    r"\b(?:the|this|that) (?:company|firm|plant|factory|facility|group|investor|developer)\b"
-    r"|\b(?:cong ty|doanh nghiep|nha may|tap doan|nha dau tu|du an) (?:nay|do|tren)\b|이 회사|해당 기업|이 공장|해당 공장|동사는"
-)
-
-
-def continues(text: str) -> bool:
-    """True when `text` names its subject only through the sentence before it: it opens on a word that leans
-    on it, or refers back to a company or plant named there."""
-    folded = fold(text).lstrip()
-    return _CONTINUES.search(folded) is not None or _REFERS_BACK.search(folded) is not None
